@@ -1,0 +1,300 @@
+/*
+ * conf.c - the configuration table, its INI parser (inih) and writer.
+ *
+ * Never touches a message: deliver loads the configuration before reading
+ * stdin, and any failure here is reported as MG_ERR_TEMP (exit 75).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <ini.h>
+
+#include "madoguchi/conf.h"
+#include "madoguchi/util.h"
+#include "madoguchi/xalloc.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
+enum conf_type {
+	CONF_STR,		/* any text */
+	CONF_PATH,		/* text, resolved against the file's directory */
+	CONF_TAG,		/* ticket prefix */
+	CONF_SIZE,		/* 50M */
+	CONF_INT		/* bounded integer */
+};
+
+struct conf_key {
+	const char	*section;
+	const char	*name;
+	enum conf_type	 type;
+	size_t		 off;
+	const char	*def;
+	long long	 min, max;
+	const char	*comment;
+};
+
+#define OFF(f) offsetof(struct conf, f)
+
+static const struct conf_key conf_keys[] = {
+	{ "team", "name", CONF_STR, OFF(team_name), "Example CSIRT", 0, 0,
+	    "The team's name, used in mail sent on its behalf." },
+	{ "team", "address", CONF_STR, OFF(team_address), "csirt@example.org",
+	    0, 0, "The team's public address (what reporters write to)." },
+	{ "team", "tag", CONF_TAG, OFF(team_tag), "CSIRT", 0, 0,
+	    "Ticket prefix: tickets are CSIRT#1, CSIRT#2, ... "
+	    "Letters, digits, '-' and '_'." },
+	{ "team", "key", CONF_STR, OFF(team_key), "", 0, 0,
+	    "Fingerprint of the team key in the GnuPG home below." },
+	{ "team", "languages", CONF_STR, OFF(team_languages), "ja, en", 0, 0,
+	    "Languages of mail sent to reporters, in order." },
+	{ "paths", "database", CONF_PATH, OFF(database), "madoguchi.db", 0, 0,
+	    "SQLite database (its directory must be writable: WAL files)." },
+	{ "paths", "spool", CONF_PATH, OFF(spool), "spool", 0, 0,
+	    "Raw messages as received: tmp/, new/ (pending), cur/ (done), "
+	    "quarantine/." },
+	{ "paths", "gnupg", CONF_PATH, OFF(gnupg), "gnupg", 0, 0,
+	    "GnuPG home holding the team key (keep the path short: "
+	    "gpg-agent's socket path must stay under 107 bytes)." },
+	{ "paths", "templates", CONF_PATH, OFF(templates), "templates", 0, 0,
+	    "Local templates; missing ones fall back to the installed set." },
+	{ "limits", "max_message_size", CONF_SIZE, OFF(max_message_size),
+	    "50M", 1024, 1LL << 40,
+	    "Larger messages are refused (exit 65: the MTA bounces them)." },
+	{ "limits", "max_attempts", CONF_INT, OFF(max_attempts), "5", 1, 1000,
+	    "Failed processings of one message before it is quarantined." },
+	{ "limits", "max_mime_depth", CONF_INT, OFF(max_mime_depth), "50", 2,
+	    1000, "Deeper MIME nesting is not walked (the message is "
+	    "flagged; the raw copy keeps everything)." },
+	{ "limits", "max_parts", CONF_INT, OFF(max_parts), "1000", 1, 100000,
+	    "MIME parts recorded per message; beyond, flagged." },
+	{ "limits", "max_header_size", CONF_SIZE, OFF(max_header_size), "64K",
+	    1024, 16LL << 20, "Longest decoded header value kept." },
+	{ "limits", "max_text_size", CONF_SIZE, OFF(max_text_size), "4M",
+	    4096, 1LL << 30, "Longest report text stored per message." },
+};
+
+#define NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
+
+struct conf_parse {
+	struct conf	*conf;
+	unsigned char	 seen[NKEYS];
+	struct mg_err	*err;
+	int		 failed;
+};
+
+const char *
+conf_default_path(const char *arg)
+{
+	const char *env;
+
+	if (arg != NULL && *arg != '\0')
+		return arg;
+	env = getenv("MADOGUCHI_CONFIG");
+	if (env != NULL && *env != '\0')
+		return env;
+	return SYSCONFDIR "/madoguchi/madoguchi.conf";
+}
+
+int
+conf_valid_tag(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++, n++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
+			return 0;
+	return n >= 1 && n <= 32;
+}
+
+static int
+conf_set(struct conf *c, const struct conf_key *k, const char *value,
+    struct mg_err *err)
+{
+	char *base = (char *)c + k->off;
+	long long iv;
+	uint64_t sv;
+
+	switch (k->type) {
+	case CONF_TAG:
+		if (!conf_valid_tag(value)) {
+			mg_err_set(err, MG_ERR_TEMP, "[%s] %s: \"%s\" is not a "
+			    "valid tag", k->section, k->name, value);
+			return -1;
+		}
+		/* FALLTHROUGH */
+	case CONF_STR:
+		free(*(char **)base);
+		*(char **)base = xstrdup(value);
+		return 0;
+	case CONF_PATH:
+		if (*value == '\0') {
+			mg_err_set(err, MG_ERR_TEMP, "[%s] %s: empty path",
+			    k->section, k->name);
+			return -1;
+		}
+		free(*(char **)base);
+		*(char **)base = util_path(c->dir, value);
+		return 0;
+	case CONF_SIZE:
+		if (util_parse_size(value, &sv) != 0 ||
+		    sv < (uint64_t)k->min || sv > (uint64_t)k->max) {
+			mg_err_set(err, MG_ERR_TEMP, "[%s] %s: \"%s\" is not a "
+			    "size between %lld and %lld bytes", k->section,
+			    k->name, value, k->min, k->max);
+			return -1;
+		}
+		*(uint64_t *)base = sv;
+		return 0;
+	case CONF_INT:
+		if (util_parse_int(value, k->min, k->max, &iv) != 0) {
+			mg_err_set(err, MG_ERR_TEMP, "[%s] %s: \"%s\" is not a "
+			    "number between %lld and %lld", k->section,
+			    k->name, value, k->min, k->max);
+			return -1;
+		}
+		*(long long *)base = iv;
+		return 0;
+	}
+	return -1;
+}
+
+static int
+conf_handler(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct conf_parse *cp = user;
+	size_t i;
+
+	if (cp->failed)
+		return 0;
+	for (i = 0; i < NKEYS; i++) {
+		if (strcmp(conf_keys[i].section, section) != 0 ||
+		    strcmp(conf_keys[i].name, name) != 0)
+			continue;
+		if (cp->seen[i]) {
+			mg_err_set(cp->err, MG_ERR_TEMP, "[%s] %s: set twice",
+			    section, name);
+			cp->failed = 1;
+			return 0;
+		}
+		cp->seen[i] = 1;
+		if (conf_set(cp->conf, &conf_keys[i], value, cp->err) != 0) {
+			cp->failed = 1;
+			return 0;
+		}
+		return 1;
+	}
+	mg_err_set(cp->err, MG_ERR_TEMP, "[%s] %s: unknown key", section,
+	    name);
+	cp->failed = 1;
+	return 0;
+}
+
+int
+conf_load(const char *path, struct conf **conf_r, struct mg_err *err)
+{
+	struct conf_parse cp;
+	struct conf *c;
+	char *slash;
+	size_t i;
+	int r;
+
+	c = xcalloc(1, sizeof(*c));
+	c->file = xstrdup(path);
+	c->dir = xstrdup(path);
+	slash = strrchr(c->dir, '/');
+	if (slash == NULL) {
+		free(c->dir);
+		c->dir = xstrdup(".");
+	} else if (slash == c->dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+
+	memset(&cp, 0, sizeof(cp));
+	cp.conf = c;
+	cp.err = err;
+	r = ini_parse(path, conf_handler, &cp);
+	if (r == -1) {
+		mg_err_set(err, MG_ERR_TEMP, "cannot read configuration %s: %s",
+		    path, strerror(errno));
+		goto fail;
+	}
+	if (r != 0) {
+		char why[sizeof(err->msg)];
+
+		if (cp.failed)
+			(void)snprintf(why, sizeof(why), "%s", err->msg);
+		else
+			(void)snprintf(why, sizeof(why), "syntax error");
+		mg_err_set(err, MG_ERR_TEMP, "%s:%d: %s", path, r, why);
+		goto fail;
+	}
+	for (i = 0; i < NKEYS; i++)
+		if (!cp.seen[i] &&
+		    conf_set(c, &conf_keys[i], conf_keys[i].def, err) != 0)
+			goto fail;
+	*conf_r = c;
+	return 0;
+fail:
+	conf_free(&c);
+	return -1;
+}
+
+void
+conf_free(struct conf **cp)
+{
+	struct conf *c = *cp;
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < NKEYS; i++)
+		if (conf_keys[i].type == CONF_STR ||
+		    conf_keys[i].type == CONF_PATH ||
+		    conf_keys[i].type == CONF_TAG)
+			free(*(char **)((char *)c + conf_keys[i].off));
+	free(c->file);
+	free(c->dir);
+	free(c);
+	*cp = NULL;
+}
+
+int
+conf_write_default(FILE *fp, const char *team_name, const char *team_address,
+    const char *team_tag, const char *team_key)
+{
+	const char *section = "";
+	size_t i;
+
+	fprintf(fp, "; madoguchi.conf - one madoguchi instance.  See "
+	    "madoguchi.conf(5).\n; Relative paths are relative to this "
+	    "file's directory.\n");
+	for (i = 0; i < NKEYS; i++) {
+		const struct conf_key *k = &conf_keys[i];
+		const char *v = k->def;
+
+		if (strcmp(section, k->section) != 0) {
+			section = k->section;
+			fprintf(fp, "\n[%s]\n", section);
+		}
+		if (strcmp(k->section, "team") == 0) {
+			if (strcmp(k->name, "name") == 0 && team_name)
+				v = team_name;
+			else if (strcmp(k->name, "address") == 0 &&
+			    team_address)
+				v = team_address;
+			else if (strcmp(k->name, "tag") == 0 && team_tag)
+				v = team_tag;
+			else if (strcmp(k->name, "key") == 0 && team_key)
+				v = team_key;
+		}
+		fprintf(fp, "; %s\n%s = %s\n", k->comment, k->name, v);
+	}
+	return ferror(fp) ? -1 : 0;
+}
