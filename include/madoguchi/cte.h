@@ -1,0 +1,33 @@
+/*
+ * cte.h - Content-Transfer-Encoding decoders (base64, quoted-printable).
+ *
+ * Lenient like every mail reader: what can be decoded is, what cannot is
+ * skipped (base64) or kept literally (quoted-printable), and a flag says
+ * the encoding was broken.  Output never exceeds the input size.
+ */
+#ifndef MADOGUCHI_CTE_H
+#define MADOGUCHI_CTE_H
+
+#include <stddef.h>
+
+enum cte {
+	CTE_IDENTITY,		/* 7bit, 8bit, binary, absent, unknown */
+	CTE_BASE64,
+	CTE_QP
+};
+
+#define CTE_F_BAD	0x01	/* invalid characters or structure */
+#define CTE_F_UNKNOWN	0x02	/* an encoding name we do not know */
+
+/* cte_from_name - the encoding for a header value (trailing junk such as
+ * "quoted-printable;" tolerated); unknown names are identity + CTE_F_UNKNOWN */
+enum cte cte_from_name(const char *name, unsigned *flags_r);
+
+/*
+ * cte_decode - decode in[0..len) into a new buffer (*out_r, freed with
+ * free(), NUL-terminated, *out_len_r bytes).  Never fails.
+ */
+void	cte_decode(enum cte e, const char *in, size_t len, char **out_r,
+	    size_t *out_len_r, unsigned *flags_r);
+
+#endif

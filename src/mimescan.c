@@ -1,0 +1,277 @@
+/*
+ * mimescan.c - linear structural pre-scan of a raw message (mimescan.h).
+ *
+ * Only the structure is read here: Content-Type headers (for multipart
+ * boundaries and message/rfc822) and delimiter lines.  Everything else is
+ * the real parser's job.
+ */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "madoguchi/mimescan.h"
+
+#define BOUNDARY_MAX	200	/* RFC 2046 says 70; be generous */
+
+struct frame {
+	const char	*b;		/* boundary, NULL for message/rfc822 */
+	size_t		 blen;
+	int		 seen;		/* an opening delimiter appeared */
+	int		 closed;	/* the close delimiter appeared */
+};
+
+enum ctkind { CT_LEAF, CT_MULTI, CT_MULTI_NOB, CT_MESSAGE };
+
+struct scan {
+	struct frame	 st[MIMESCAN_MAX_DEPTH + 1];
+	size_t		 depth;
+	enum ctkind	 kind;		/* of the header block being read */
+	const char	*bnd;
+	size_t		 blen;
+};
+
+int
+mimescan_eol(const char *p, size_t len, unsigned *flags)
+{
+	size_t i, crlf = 0, lf = 0, cr = 0;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\n')
+			lf++;
+		else if (p[i] == '\r') {
+			if (i + 1 < len && p[i + 1] == '\n') {
+				crlf++;
+				i++;
+			} else
+				cr++;
+		} else if (p[i] == '\0')
+			*flags |= MIMESCAN_F_NUL;
+	}
+	if (crlf > 0 && lf > 0)
+		*flags |= MIMESCAN_F_MIXED_EOL;
+	if (cr > 0)
+		*flags |= MIMESCAN_F_BARE_CR;
+	return cr > 0 && crlf == 0 && lf == 0;
+}
+
+/* is this line a header field start ("Name:") */
+static int
+is_field(const char *l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)l[i];
+
+		if (c == ':')
+			return i > 0;
+		if (c <= ' ' || c >= 0x7f)
+			return 0;
+	}
+	return 0;
+}
+
+/* look at one unfolded-enough Content-Type value for kind and boundary */
+static void
+content_type(struct scan *s, const char *v, size_t n)
+{
+	const char *end = v + n, *p;
+
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	if ((size_t)(end - v) >= 10 && strncasecmp(v, "multipart/", 10) == 0)
+		s->kind = CT_MULTI_NOB;
+	else if ((size_t)(end - v) >= 14 &&
+	    strncasecmp(v, "message/rfc822", 14) == 0)
+		s->kind = CT_MESSAGE;
+	else {
+		s->kind = CT_LEAF;
+		return;
+	}
+	if (s->kind != CT_MULTI_NOB)
+		return;
+	for (p = v; p + 9 <= end; p++) {
+		const char *q;
+
+		if (strncasecmp(p, "boundary", 8) != 0 ||
+		    (p > v && isalnum((unsigned char)p[-1])))
+			continue;
+		q = p + 8;
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q >= end || *q != '=')
+			continue;
+		q++;
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q < end && *q == '"') {
+			const char *e = memchr(q + 1, '"', (size_t)(end - q - 1));
+
+			if (e == NULL)
+				e = end;
+			s->bnd = q + 1;
+			s->blen = (size_t)(e - q - 1);
+		} else {
+			const char *e = q;
+
+			while (e < end && *e != ';' && *e != ' ' &&
+			    *e != '\t' && *e != '\r' && *e != '\n')
+				e++;
+			s->bnd = q;
+			s->blen = (size_t)(e - q);
+		}
+		if (s->blen > 0 && s->blen <= BOUNDARY_MAX)
+			s->kind = CT_MULTI;
+		return;
+	}
+}
+
+/* which frame (from the top) does this "--" line delimit; -1 if none */
+static long
+delimiter(const struct scan *s, const char *l, size_t n, int *close_r)
+{
+	size_t k;
+
+	for (k = s->depth; k-- > 0;) {
+		const struct frame *f = &s->st[k];
+		size_t i;
+
+		if (f->b == NULL || n < f->blen + 2 ||
+		    memcmp(l + 2, f->b, f->blen) != 0)
+			continue;
+		i = f->blen + 2;
+		*close_r = n >= i + 2 && l[i] == '-' && l[i + 1] == '-';
+		if (*close_r)
+			i += 2;
+		/* only trailing whitespace may follow (RFC 2046 5.1.1) */
+		while (i < n && (l[i] == ' ' || l[i] == '\t'))
+			i++;
+		if (i == n)
+			return (long)k;
+	}
+	return -1;
+}
+
+void
+mimescan(const char *p, size_t len, size_t max_depth, size_t max_parts,
+    struct mimescan_result *r)
+{
+	static struct scan s;	/* large: keep it off the stack */
+	const char *end = p + len, *line = p, *part_start = p;
+	int in_headers = 1, in_ct = 0, first = 1;
+	const char *ct_start = NULL;
+
+	if (max_depth > MIMESCAN_MAX_DEPTH)
+		max_depth = MIMESCAN_MAX_DEPTH;
+	memset(r, 0, sizeof(*r));
+	r->cut = len;
+	s.depth = 0;
+	s.kind = CT_LEAF;
+	while (line < end) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *next = nl ? nl + 1 : end;
+		size_t n = (size_t)((nl ? nl : end) - line);
+
+		if (n > 0 && line[n - 1] == '\r')
+			n--;
+		if (n > 998)
+			r->flags |= MIMESCAN_F_LONG_LINE;
+		if (in_headers) {
+			int cont = n > 0 && (line[0] == ' ' || line[0] == '\t');
+
+			if (first && n > 0 && !is_field(line, n)) {
+				/* a part may start with its body; the message may not */
+				if (line == p)
+					r->flags |= MIMESCAN_F_NO_HEADERS;
+				in_headers = 0;
+				first = 0;
+				r->parts++;
+				goto next;
+			}
+			first = 0;
+			if (in_ct && !cont) {
+				content_type(&s, ct_start,
+				    (size_t)(line - ct_start));
+				in_ct = 0;
+			}
+			if (n == 0) {
+				/* end of a header block: what is this part? */
+				if (s.kind == CT_MULTI_NOB)
+					r->flags |= MIMESCAN_F_NO_BOUNDARY;
+				if (s.kind == CT_MULTI || s.kind == CT_MESSAGE) {
+					if (s.depth >= max_depth) {
+						r->flags |= MIMESCAN_F_TOO_DEEP;
+						r->cut = (size_t)(part_start - p);
+						break;
+					}
+					s.st[s.depth].b = s.kind == CT_MULTI ?
+					    s.bnd : NULL;
+					s.st[s.depth].blen = s.blen;
+					s.st[s.depth].seen = 0;
+					s.st[s.depth].closed = 0;
+					s.depth++;
+					if (s.depth > r->depth)
+						r->depth = s.depth;
+					/* an attached message starts with headers */
+					in_headers = s.kind == CT_MESSAGE;
+					first = in_headers;
+				} else {
+					r->parts++;
+					in_headers = 0;
+				}
+				s.kind = CT_LEAF;
+			} else if (!cont && n >= 13 &&
+			    strncasecmp(line, "Content-Type:", 13) == 0 &&
+			    s.kind == CT_LEAF) {
+				/* the first Content-Type wins, as in libetpan */
+				in_ct = 1;
+				ct_start = line + 13;
+			}
+		} else if (n >= 2 && line[0] == '-' && line[1] == '-') {
+			int closing = 0;
+			long k = delimiter(&s, line, n, &closing);
+
+			if (k >= 0) {
+				/* an outer delimiter ends every inner part */
+				while (s.depth > (size_t)k + 1) {
+					s.depth--;
+					if (s.st[s.depth].b != NULL &&
+					    !s.st[s.depth].closed)
+						r->flags |= s.st[s.depth].seen ?
+						    MIMESCAN_F_UNTERMINATED :
+						    MIMESCAN_F_BOUNDARY_MISSING;
+				}
+				s.st[k].seen = 1;
+				if (closing) {
+					s.st[k].closed = 1;
+				} else {
+					if (r->parts >= max_parts) {
+						r->flags |=
+						    MIMESCAN_F_TOO_MANY_PARTS;
+						r->cut = (size_t)(line - p);
+						break;
+					}
+					in_headers = 1;
+					first = 1;
+					part_start = line;
+					s.kind = CT_LEAF;
+				}
+			}
+		}
+next:
+		line = next;
+	}
+	if (in_headers && in_ct)
+		content_type(&s, ct_start, (size_t)(end - ct_start));
+	if (in_headers && line >= end && r->cut == len && s.depth == 0 &&
+	    !(r->flags & MIMESCAN_F_NO_HEADERS))
+		r->flags |= MIMESCAN_F_HEADER_UNTERMINATED;
+	while (s.depth > 0) {
+		s.depth--;
+		if (s.st[s.depth].b != NULL && !s.st[s.depth].closed &&
+		    r->cut == len)
+			r->flags |= s.st[s.depth].seen ?
+			    MIMESCAN_F_UNTERMINATED :
+			    MIMESCAN_F_BOUNDARY_MISSING;
+	}
+}
