@@ -1,0 +1,148 @@
+/*
+ * store.h - tickets, messages and threads in SQLite.
+ *
+ * The only module that speaks SQL.  WAL mode, synchronous=FULL (a commit
+ * the MTA was told about must survive power loss), a busy timeout, and
+ * BEGIN IMMEDIATE for every write transaction so that concurrent
+ * deliveries queue for the write lock instead of failing.  Every value
+ * goes through a bound parameter.  The schema is versioned with
+ * PRAGMA user_version and migrated forward on open.
+ *
+ * Failures: SQLITE_BUSY after the timeout, I/O errors, a missing or
+ * unreadable file are MG_ERR_TEMP (the spool keeps the message and a retry
+ * finishes it); constraint violations that mean a bug are MG_ERR_PERM.
+ */
+#ifndef MADOGUCHI_STORE_H
+#define MADOGUCHI_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "madoguchi/err.h"
+#include "madoguchi/mime.h"
+
+struct store;
+
+#define STORE_CREATE	0x01	/* create the file if missing (init) */
+#define STORE_READONLY	0x02	/* listings */
+
+int	store_open(const char *path, int flags, struct store **st_r,
+	    struct mg_err *err);
+void	store_close(struct store **st);
+
+int	store_begin(struct store *st, struct mg_err *err);	/* IMMEDIATE */
+int	store_commit(struct store *st, struct mg_err *err);
+void	store_rollback(struct store *st);
+
+/* --- writing (inside store_begin/commit) -------------------------------- */
+
+/* store_message_ticket - the ticket already holding spool_id: 1, 0 if none, -1 */
+int	store_message_ticket(struct store *st, const char *spool_id,
+	    int64_t *ticket_r, struct mg_err *err);
+
+/* store_ticket_by_refs - the ticket of the newest message among ids: 1/0/-1 */
+int	store_ticket_by_refs(struct store *st, char *const *ids, size_t n,
+	    int64_t *ticket_r, struct mg_err *err);
+
+/* store_ticket_exists - 1/0/-1 */
+int	store_ticket_exists(struct store *st, int64_t ticket,
+	    struct mg_err *err);
+
+/* store_is_correspondent - addr (normalised) is a correspondent: 1/0/-1 */
+int	store_is_correspondent(struct store *st, int64_t ticket,
+	    const char *addr, struct mg_err *err);
+
+int	store_ticket_new(struct store *st, const char *subject, time_t now,
+	    int64_t *ticket_r, struct mg_err *err);
+int	store_ticket_touch(struct store *st, int64_t ticket, time_t now,
+	    struct mg_err *err);
+int	store_add_correspondent(struct store *st, int64_t ticket,
+	    const char *addr, const char *role, struct mg_err *err);
+int	store_add_link(struct store *st, int64_t ticket, int64_t other,
+	    const char *reason, time_t now, struct mg_err *err);
+
+/* one message as stored; strings may be NULL */
+struct store_message {
+	int64_t		 id;
+	int64_t		 ticket;
+	const char	*spool_id;
+	const char	*direction;	/* "in", "out" */
+	const char	*kind;		/* "report", "correspondence", ... */
+	const char	*message_id;
+	const char	*from_addr;
+	const char	*from_name;
+	const char	*subject;
+	time_t		 date;		/* 0: unknown */
+	time_t		 received;
+	const char	*env_sender;
+	const char	*env_recipient;
+	int		 encrypted;
+	const char	*signature;	/* "none", "good", ... */
+	const char	*signer;	/* fingerprint */
+	const char	*flags;		/* space-separated names */
+	const char	*body;
+	uint64_t	 size;
+};
+
+int	store_add_message(struct store *st, const struct store_message *m,
+	    int64_t *id_r, struct mg_err *err);
+int	store_add_attachment(struct store *st, int64_t message, int idx,
+	    const struct mime_attachment *a, struct mg_err *err);
+
+/* --- reading -------------------------------------------------------------- */
+
+struct store_ticket {
+	int64_t	 id;
+	char	*status, *queue, *type, *priority, *tlp, *owner, *subject;
+	time_t	 created, updated;
+	char	*flags;
+	int64_t	 nmessages;
+	char	*requestors;	/* comma-separated */
+};
+
+struct store_attachment {
+	char	*filename, *content_type, *sha256;
+	uint64_t size;
+};
+
+struct store_link {
+	int64_t	 other;
+	char	*reason;
+	int	 outgoing;	/* 1: this ticket points at other */
+};
+
+/* a message as read back: owns its strings */
+struct store_msgrow {
+	struct store_message	 m;	/* const pointers into the strings below */
+	char			*strs[14];
+	struct store_attachment	*att;
+	size_t			 natt;
+};
+
+struct store_filter {
+	const char	*queue;		/* NULL: any */
+	const char	*status;	/* NULL: any */
+};
+
+/* store_ticket_list - matching tickets, newest first; free with store_tickets_free */
+int	store_ticket_list(struct store *st, const struct store_filter *f,
+	    struct store_ticket **list_r, size_t *n_r, struct mg_err *err);
+void	store_tickets_free(struct store_ticket *list, size_t n);
+
+/* store_ticket_get - one ticket: 1, 0 if none, -1 */
+int	store_ticket_get(struct store *st, int64_t id, struct store_ticket *t,
+	    struct mg_err *err);
+void	store_ticket_clear(struct store_ticket *t);
+
+/* store_ticket_messages - its messages, oldest first, with attachments */
+int	store_ticket_messages(struct store *st, int64_t id,
+	    struct store_msgrow **rows_r, size_t *n_r, struct mg_err *err);
+void	store_msgrows_free(struct store_msgrow *rows, size_t n);
+
+/* store_ticket_links - links from and to a ticket */
+int	store_ticket_links(struct store *st, int64_t id,
+	    struct store_link **links_r, size_t *n_r, struct mg_err *err);
+void	store_links_free(struct store_link *links, size_t n);
+
+#endif

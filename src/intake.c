@@ -1,0 +1,228 @@
+/*
+ * intake.c - parse, thread and store one spooled message (intake.h).
+ *
+ * Threading follows DESIGN.md "Tickets and threads": a message joins
+ * ticket N when its In-Reply-To/References name a message of N, or when
+ * its subject carries N's tag and its sender is already a correspondent
+ * of N.  A tag alone from anyone else opens a new ticket that records the
+ * link: knowing a ticket number must never let an outsider into a case.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "madoguchi/buf.h"
+#include "madoguchi/conf.h"
+#include "madoguchi/intake.h"
+#include "madoguchi/log.h"
+#include "madoguchi/mime.h"
+#include "madoguchi/spool.h"
+#include "madoguchi/store.h"
+#include "madoguchi/tag.h"
+#include "madoguchi/util.h"
+#include "madoguchi/xalloc.h"
+
+const char *
+intake_thread_str(enum intake_thread how)
+{
+	switch (how) {
+	case INTAKE_NEW:
+		return "new";
+	case INTAKE_BY_REFERENCE:
+		return "reference";
+	case INTAKE_BY_TAG:
+		return "tag";
+	case INTAKE_DUPLICATE:
+		return "duplicate";
+	}
+	return "new";
+}
+
+static char *
+flag_string(uint32_t flags)
+{
+	struct buf b;
+	int f;
+
+	buf_init(&b, 4096);
+	for (f = 0; f < MIME_F_COUNT; f++) {
+		if (!(flags & (1u << f)))
+			continue;
+		if (b.len > 0)
+			(void)buf_putc(&b, ' ');
+		(void)buf_puts(&b, mime_flag_name((enum mime_flag)f));
+	}
+	return buf_steal(&b, NULL);
+}
+
+/* the address that speaks for this message: From:, else the envelope */
+static const char *
+sender_of(const struct mime_msg *msg, const char *env, char **norm)
+{
+	if (msg->from != NULL)
+		return msg->from;
+	*norm = util_addr_norm(env);
+	return *norm;
+}
+
+int
+intake_store(struct store *st, const struct conf *conf,
+    const struct spool_meta *meta, const struct mime_msg *msg,
+    struct intake_result *res, struct mg_err *err)
+{
+	struct store_message sm;
+	char *env_norm = NULL, *flags = NULL;
+	const char *who;
+	int64_t ticket = 0, tagged = 0;
+	int rc = -1, r;
+	size_t i;
+
+	memset(res, 0, sizeof(*res));
+	if (store_begin(st, err) != 0)
+		return -1;
+	r = store_message_ticket(st, meta->id, &ticket, err);
+	if (r < 0)
+		goto fail;
+	if (r == 1) {
+		/* a retry after a crash between commit and the spool move */
+		res->ticket = ticket;
+		res->how = INTAKE_DUPLICATE;
+		if (store_commit(st, err) != 0)
+			goto fail;
+		return 0;
+	}
+	who = sender_of(msg, meta->sender, &env_norm);
+
+	r = store_ticket_by_refs(st, msg->refs, msg->nrefs, &ticket, err);
+	if (r < 0)
+		goto fail;
+	if (r == 1)
+		res->how = INTAKE_BY_REFERENCE;
+	else if (tag_find(msg->subject, conf->team_tag, &tagged) == 0) {
+		r = store_ticket_exists(st, tagged, err);
+		if (r < 0)
+			goto fail;
+		if (r == 0)
+			tagged = 0;	/* no such ticket: nothing to link */
+		else {
+			r = store_is_correspondent(st, tagged, who, err);
+			if (r < 0)
+				goto fail;
+			if (r == 1) {
+				ticket = tagged;
+				res->how = INTAKE_BY_TAG;
+			}
+		}
+	}
+	if (ticket == 0) {
+		res->how = INTAKE_NEW;
+		if (store_ticket_new(st, msg->subject, meta->received, &ticket,
+		    err) != 0)
+			goto fail;
+		if (tagged != 0) {
+			res->linked = tagged;
+			if (store_add_link(st, ticket, tagged,
+			    "tag-from-non-correspondent", meta->received,
+			    err) != 0)
+				goto fail;
+		}
+	} else if (store_ticket_touch(st, ticket, meta->received, err) != 0)
+		goto fail;
+	/* whoever wrote to a new ticket, or answered a message of it, is in */
+	if (res->how != INTAKE_BY_TAG && store_add_correspondent(st, ticket,
+	    who, res->how == INTAKE_NEW ? "requestor" : "cc", err) != 0)
+		goto fail;
+
+	flags = flag_string(msg->flags);
+	memset(&sm, 0, sizeof(sm));
+	sm.ticket = ticket;
+	sm.spool_id = meta->id;
+	sm.direction = "in";
+	sm.kind = res->how == INTAKE_NEW ? "report" : "correspondence";
+	sm.message_id = msg->message_id;
+	sm.from_addr = msg->from;
+	sm.from_name = msg->from_name;
+	sm.subject = msg->subject;
+	sm.date = msg->date;
+	sm.received = meta->received;
+	sm.env_sender = meta->sender[0] ? meta->sender : NULL;
+	sm.env_recipient = meta->recipient[0] ? meta->recipient : NULL;
+	sm.signature = "none";
+	sm.flags = flags;
+	sm.body = msg->text;
+	sm.size = meta->size;
+	if (store_add_message(st, &sm, &res->message, err) != 0)
+		goto fail;
+	for (i = 0; i < msg->natt; i++)
+		if (store_add_attachment(st, res->message, (int)i,
+		    &msg->att[i], err) != 0)
+			goto fail;
+	if (store_commit(st, err) != 0)
+		goto fail;
+	res->ticket = ticket;
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	free(flags);
+	free(env_norm);
+	return rc;
+}
+
+/* a test hook: crash on purpose when the message holds this marker */
+static void
+fault_hook(const char *raw, size_t len)
+{
+	const char *marker = getenv("MADOGUCHI_FAULT_ABORT_ON");
+
+	if (marker != NULL && *marker != '\0' &&
+	    memmem(raw, len, marker, strlen(marker)) != NULL)
+		abort();
+}
+
+int
+intake_process(const struct conf *conf, const struct spool_meta *meta,
+    struct mg_err *err)
+{
+	struct mime_limits lim;
+	struct mime_msg *msg = NULL;
+	struct intake_result res;
+	struct store *st = NULL;
+	char *path, *raw = NULL, tag[TAG_MAX], subj[120];
+	size_t len = 0;
+	int rc = -1;
+
+	path = spool_path(conf->spool, meta->id, SPOOL_PENDING);
+	/* read whole and NUL-terminated: the parser must never run off it */
+	if (util_read_file(path, (size_t)conf->max_message_size + 1, &raw,
+	    &len, err) != 0) {
+		err->cls = MG_ERR_TEMP;
+		goto out;
+	}
+	fault_hook(raw, len);
+
+	lim.max_depth = (size_t)conf->max_mime_depth;
+	lim.max_parts = (size_t)conf->max_parts;
+	lim.max_header = (size_t)conf->max_header_size;
+	lim.max_text = (size_t)conf->max_text_size;
+	(void)mime_parse(raw, len, &lim, &msg);
+
+	if (store_open(conf->database, 0, &st, err) != 0)
+		goto out;
+	if (intake_store(st, conf, meta, msg, &res, err) != 0)
+		goto out;
+	tag_format(conf->team_tag, res.ticket, tag);
+	log_info("%s: %s (%s), from=<%s> subject=\"%s\"%s", tag,
+	    res.how == INTAKE_DUPLICATE ? "already stored" : "stored",
+	    intake_thread_str(res.how), msg->from ? msg->from : "",
+	    log_sanitize(msg->subject ? msg->subject : "", subj, sizeof(subj)),
+	    msg->flags ? " (flagged)" : "");
+	rc = 0;
+out:
+	store_close(&st);
+	mime_msg_free(&msg);
+	if (raw != NULL)
+		xfreezero(raw, len);
+	free(path);
+	return rc;
+}
