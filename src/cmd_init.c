@@ -79,7 +79,7 @@ cmd_init(int argc, char **argv, const char *config)
 	umask(077);
 	dir = realpath(argv[optind], NULL);
 	if (dir == NULL) {
-		if (util_mkdir(argv[optind], 0700, &err) != 0) {
+		if (util_mkdirs(argv[optind], 0700, &err) != 0) {
 			fprintf(stderr, "madoguchi: %s\n", err.msg);
 			return CMD_FAIL;
 		}

@@ -138,7 +138,7 @@ meta_clean(char *out, size_t n, const char *s)
 /*
  * meta_write - store m; durable when the envelope is first recorded, not
  * for attempt counts (those only need to survive our own crashes, which
- * never lose the page cache).
+ * never lose the page cache).  Written in tmp/ and renamed into meta/.
  */
 static int
 meta_write(const char *spool, const struct spool_meta *m, int durable,
@@ -156,15 +156,21 @@ meta_write(const char *spool, const struct spool_meta *m, int durable,
 		return -1;
 	}
 	path = xasprintf("%s/meta/%s", spool, m->id);
-	if (durable) {
-		rc = util_write_file(path, text, (size_t)n, 0600, err);
-		free(path);
-		return rc;
-	}
 	tmp = xasprintf("%s/tmp/meta.%s.%ld", spool, m->id, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, text, (size_t)n) != n) {
 		mg_err_set(err, MG_ERR_TEMP, "write %s: %s", tmp,
+		    strerror(errno));
+		goto out;
+	}
+	/*
+	 * The envelope must reach the disk with the message: its data is
+	 * fsync'd here, and the rename is committed by the fsync of new/
+	 * that follows (one journal on ext4 and XFS).  Were it lost anyway,
+	 * only the envelope would be missing, never the message.
+	 */
+	if (durable && fsync(fd) != 0) {
+		mg_err_set(err, MG_ERR_TEMP, "fsync %s: %s", tmp,
 		    strerror(errno));
 		goto out;
 	}

@@ -127,6 +127,27 @@ util_mkdir(const char *path, mode_t mode, struct mg_err *err)
 }
 
 int
+util_mkdirs(const char *path, mode_t mode, struct mg_err *err)
+{
+	char *copy = xstrdup(path), *p;
+	int rc;
+
+	for (p = copy + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		rc = util_mkdir(copy, mode, err);
+		*p = '/';
+		if (rc != 0) {
+			free(copy);
+			return -1;
+		}
+	}
+	free(copy);
+	return util_mkdir(path, mode, err);
+}
+
+int
 util_fsync_dir(const char *path, struct mg_err *err)
 {
 	int fd, rc = 0;

@@ -14,7 +14,8 @@ out=$(mg spool list)
 contains "empty spool list" "$out" "nothing waiting"
 
 # 1. the database is broken: deliver still exits 0, the message waits
-mv "$db" "$T/db.saved"
+# (the WAL holds recent commits: the database is the three files together)
+for f in "$db" "$db-wal" "$db-shm"; do [ -e "$f" ] && mv "$f" "$T/saved.${f##*.}"; done
 printf 'this is not a database, just junk bytes ...........................' >"$db"
 msg alice@example.net "while the database is down" "wait for me" >"$T/m1"
 deliver "$T/m1"
@@ -29,7 +30,8 @@ out=$(mg spool list)
 contains "text list shows it" "$out" "pending"
 # repair
 rm -f "$db" "$db-wal" "$db-shm"
-mv "$T/db.saved" "$db"
+mv "$T/saved.db" "$db"
+for x in db-wal db-shm; do [ -e "$T/saved.$x" ] && mv "$T/saved.$x" "$INST/madoguchi.$x"; done
 out=$(mg spool retry)
 contains "retry reports" "$out" "1 done"
 eq "stored after the repair" "$(ntickets)" 1

@@ -39,6 +39,9 @@ char	*util_path(const char *dir, const char *rel);
 /* util_mkdir - create dir with mode (0700) unless it exists as a dir */
 int	util_mkdir(const char *path, mode_t mode, struct mg_err *err);
 
+/* util_mkdirs - like mkdir -p: missing parents too, each with mode */
+int	util_mkdirs(const char *path, mode_t mode, struct mg_err *err);
+
 /* util_fsync_dir - make a rename or create in dir durable */
 int	util_fsync_dir(const char *path, struct mg_err *err);
 
