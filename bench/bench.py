@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""bench.py MADOGUCHI CONF WORKDIR N - time "madoguchi deliver" from fresh
+processes, next to the floor "cat > /dev/null" run the same way on the
+same messages in the same run.
+
+Prints, per kind of message: median and p90 latency, messages per second,
+peak RSS (from wait4, which includes the processing child), and the
+ratios to the floor and to the message size.  Figures only: nothing here
+passes or fails, because shared machines are noisy."""
+import os
+import statistics
+import sys
+import time
+import base64
+
+import subprocess
+
+SPAWN, MG, CONF, WORK, N = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+
+
+def plain(i):
+    body = ("Host 192.0.2.%d has been scanning our network since 09:00 UTC.\n" % (i % 250)) * 60
+    return ("From: reporter%d@example.net\nTo: csirt@example.org\n"
+            "Subject: Scan report %d\nMessage-ID: <bench-plain-%d@example.net>\n"
+            "Date: Sun, 22 Nov 2026 10:00:00 +0900\nMIME-Version: 1.0\n"
+            "Content-Type: text/plain; charset=utf-8\n\n" % (i, i, i) + body)[:4096].encode()
+
+
+def large(i):
+    rnd = os.urandom(700 * 1024)
+    att = base64.encodebytes(rnd).decode()
+    parts = ["From: reporter%d@example.net\nTo: csirt@example.org\n"
+             "Subject: Evidence %d\nMessage-ID: <bench-large-%d@example.net>\n"
+             "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n"
+             "--b\nContent-Type: text/plain; charset=utf-8\n\nLogs and a memory sample attached.\n" % (i, i, i)]
+    for k in range(2):
+        parts.append("--b\nContent-Type: application/octet-stream\n"
+                     "Content-Disposition: attachment; filename=\"sample%d.bin\"\n"
+                     "Content-Transfer-Encoding: base64\n\n%s" % (k, att))
+    parts.append("--b--\n")
+    return "".join(parts).encode()
+
+
+def run(argv, paths):
+    """run argv once per path (stdin from it) through the C spawner;
+    return a list of (seconds, exit status, peak RSS in KiB)"""
+    out = subprocess.run([SPAWN] + argv, input="\n".join(paths) + "\n",
+                         capture_output=True, text=True, check=True).stdout
+    rows = []
+    for line in out.splitlines():
+        t, rc, rss = line.split()
+        rows.append((float(t), int(rc), int(rss)))
+    return rows
+
+
+def stats(times):
+    s = sorted(times)
+    return statistics.median(s), s[min(len(s) - 1, int(len(s) * 0.9))]
+
+
+cat = "/bin/cat"
+base_rss = run([MG, "--version"], [os.devnull])[0][2]
+print("madoguchi bench: %d messages per kind, fresh process each, this machine: %d cores"
+      % (N, os.cpu_count()))
+print("process baseline: 'madoguchi --version' peak RSS %d KiB" % base_rss)
+print()
+print("%-22s %9s %9s %9s %10s %10s %8s" % ("", "median ms", "p90 ms", "msg/s",
+                                          "peak RSS", "msg size", "vs floor"))
+results = {}
+for kind, make in (("plain 4 KB report", plain), ("2 MB with attachments", large)):
+    files = []
+    for i in range(N):
+        p = os.path.join(WORK, "%s-%d.eml" % (kind.split()[0], i))
+        with open(p, "wb") as f:
+            f.write(make(i))
+        files.append(p)
+    size = os.path.getsize(files[0])
+    t_start = time.perf_counter()
+    floor = run([cat], files)
+    floor_wall = time.perf_counter() - t_start
+    t_start = time.perf_counter()
+    rows = run([MG, "-c", CONF, "deliver", "--sender", "bench@example.net",
+                "--recipient", "csirt@example.org"], files)
+    wall = time.perf_counter() - t_start
+    floor_t = [r[0] for r in floor]
+    floor_rss = max(r[2] for r in floor)
+    mg_t = [r[0] for r in rows]
+    rss = max(r[2] for r in rows)
+    fails = sum(1 for r in rows if r[1] != 0)
+    fm, fp = stats(floor_t)
+    mm, mp = stats(mg_t)
+    print("%-22s %9.2f %9.2f %9.0f %7d KiB %7d KiB" % ("  floor: cat > /dev/null", fm * 1e3, fp * 1e3,
+                                                      N / floor_wall, floor_rss, size // 1024))
+    print("%-22s %9.2f %9.2f %9.0f %7d KiB %7d KiB %7.1fx" % ("  " + kind, mm * 1e3, mp * 1e3, N / wall,
+                                                              rss, size // 1024, mm / fm))
+    if fails:
+        print("  !! %d deliveries did not exit 0" % fails)
+    results[kind] = (mm, rss, size)
+    for p in files:
+        os.unlink(p)
+
+print()
+mm, rss, size = results["plain 4 KB report"]
+print("target: plain report median under 10 ms: %.2f ms (%s)"
+      % (mm * 1e3, "met" if mm < 0.010 else "NOT met"))
+mm, rss, size = results["2 MB with attachments"]
+print("target: peak RSS under 3x the message size for the 2 MB message: %d KiB = %.2fx (%s);"
+      % (rss, rss * 1024 / size, "met" if rss * 1024 < 3 * size else "NOT met"))
+print("        above the process baseline: %d KiB = %.2fx the message size"
+      % (rss - base_rss, (rss - base_rss) * 1024 / size))

@@ -1,0 +1,40 @@
+#!/bin/sh
+# demo.sh MADOGUCHI SRCDIR - "make demo": a fresh instance, the sample
+# reports of contrib/samples delivered through "madoguchi deliver" as an
+# MTA would, then the ticket list and one ticket.
+set -eu
+MG=$1
+SRC=$2
+DEMO=${MADOGUCHI_DEMO_DIR:-$PWD/demo}
+
+# gpg-agent's socket lives in the GnuPG home: keep its path short
+if [ "$(printf '%s/gnupg/S.gpg-agent.browser' "$DEMO" | wc -c)" -gt 107 ]; then
+	DEMO=$(mktemp -d /tmp/madoguchi-demo.XXXXXX)
+	echo "(the build path is long; the demo instance goes to $DEMO)"
+fi
+if [ -d "$DEMO" ]; then
+	gpgconf --homedir "$DEMO/gnupg" --kill all >/dev/null 2>&1 || true
+	rm -rf "$DEMO"
+fi
+
+echo "== madoguchi init $DEMO"
+"$MG" init "$DEMO" --name "Demo CSIRT" --address csirt@example.org --tag CSIRT
+export MADOGUCHI_CONFIG="$DEMO/madoguchi.conf"
+
+echo
+for f in "$SRC"/contrib/samples/*.eml; do
+	sender=$(sed -n 's/^From:.*<\(.*\)>.*/\1/p; s/^From: \([^ <]*@[^ >]*\)$/\1/p' "$f" | head -n 1)
+	printf '== madoguchi deliver --sender %s < %s\n' "$sender" "$(basename "$f")"
+	"$MG" deliver --sender "$sender" --recipient csirt@example.org <"$f"
+	echo "   exit status $?"
+done
+
+echo
+echo "== madoguchi ticket list"
+"$MG" ticket list
+echo
+echo "== madoguchi ticket show CSIRT#2"
+"$MG" ticket show CSIRT#2
+echo
+echo "The demo instance is $DEMO; try:"
+echo "  MADOGUCHI_CONFIG=$DEMO/madoguchi.conf $MG ticket show CSIRT#1 --json"
