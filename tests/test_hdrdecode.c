@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "madoguchi/charset.h"
 #include "madoguchi/hdrdecode.h"
 
 #define IN(s)		(s), sizeof(s) - 1
@@ -34,8 +35,8 @@ static const struct text_case text_cases[] = {
 	{ "UTF-8 B word", IN("=?UTF-8?B?44G+44G/44KA44KB44KC?="), 256,
 	    "まみむめも", 0, ALLF },
 	{ "ISO-2022-JP B words, folded (mimekit japanese.txt)",
-	    IN("=?ISO-2022-JP?B?GyRCRnxLXDhsJWEhPCVrJUYlOSVIGyhCICh0ZXN0aW5nIEph?=\r\n"
-	    " =?ISO-2022-JP?B?cGFuZXNlIGVtYWlscyk=?="), 256,
+	    IN("=?ISO-2022-JP?B?GyRCRnxLXDhsJWEhPCVrJUYlOSVIGyhCICh0ZXN0aW5n"
+	    "IEph?=\r\n =?ISO-2022-JP?B?cGFuZXNlIGVtYWlscyk=?="), 256,
 	    "日本語メールテスト (testing Japanese emails)", 0, ALLF },
 	{ "ISO-2022-JP split inside a character",
 	    IN("=?iso-2022-jp?B?GyRCRg==?= =?ISO-2022-JP?B?fEtcGyhC?="), 256,
@@ -82,6 +83,9 @@ static const struct text_case text_cases[] = {
 	{ "raw UTF-8 bytes", IN("caf\xc3\xa9"), 256, "café", 0, ALLF },
 	{ "raw ISO-2022-JP", IN("Re: " JA_JIS), 256, "Re: " JA_UTF8,
 	    HDRDECODE_F_CHARSET, 0 },
+	{ "terminal escape sequence", IN("\x1b[31mred\x1b[0m"), 256,
+	    "[31mred [0m", 0, 0 },
+	{ "NULL input", NULL, 0, 256, "", 0, ALLF },
 	{ "unterminated word", IN("=?utf-8?Q?unterminated"), 256,
 	    "=?utf-8?Q?unterminated", HDRDECODE_F_BAD_WORD, 0 },
 	{ "unknown encoding letter", IN("=?utf-8?X?abc?="), 256,
@@ -219,6 +223,13 @@ static const struct param_case param_cases[] = {
 	    "name", 1024, "café.txt", 0, ALLF },
 	{ "CR LF in RFC 2231 value", { { "filename*", "utf-8''a%0D%0Ab.txt" } },
 	    "filename", 1024, "a  b.txt", 0, ALLF },
+	{ "folded plain value", { { "filename", "a long\r\n name.txt" } },
+	    "filename", 1024, "a long name.txt", 0, ALLF },
+	{ "folded RFC 2231 segment",
+	    { { "filename*0*", "utf-8''a%20\r\n\tb" } },
+	    "filename", 1024, "a  b", 0, ALLF },
+	{ "empty plain value", { { "filename", "" } }, "filename", 1024, "", 0,
+	    ALLF },
 	{ "white space of a plain value kept",
 	    { { "boundary", "----=_Part  x" } }, "boundary", 1024,
 	    "----=_Part  x", 0, ALLF },
@@ -283,6 +294,9 @@ static const struct big_case big_cases[] = {
 	{ "unterminated word starts", "=?a?q?b", 1 << 20, "=?a?q?b=?a?q?b" },
 	{ "one long 8-bit run", "Forma\xe7\xe3o ", 1024, "Formação Formação" },
 	{ "white space", " \t\r\n", 1024, "" },
+	{ "words cycling through charsets",
+	    "=?koi8-r?q?a?= =?koi8-u?q?b?= =?iso-8859-2?q?c?= "
+	    "=?iso-8859-5?q?d?= =?big5?q?e?= ", 1024, "abcdeabcde" },
 };
 
 /* 300 KB header values decode in linear time */
@@ -318,6 +332,62 @@ test_big(void **state)
 	free(raw);
 }
 
+/* check_clean - the output promises of hdrdecode_text */
+static void
+check_clean(const char *what, size_t iter, const char *got, size_t max)
+{
+	size_t i, n = strlen(got);
+
+	if (n > max || !charset_utf8_valid((const unsigned char *)got, n))
+		fail_msg("%s %zu: too long or invalid UTF-8", what, iter);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)got[i] < 0x20 || got[i] == 0x7f)
+			fail_msg("%s %zu: control 0x%02x", what, iter,
+			    (unsigned char)got[i]);
+	if (n > 0 && (got[0] == ' ' || got[n - 1] == ' ' ||
+	    strstr(got, "  ") != NULL))
+		fail_msg("%s %zu: white space not collapsed", what, iter);
+}
+
+/* random token soup: never a control, bad UTF-8 or an overlong result */
+static void
+test_random(void **state)
+{
+	static const char *const tokens[] = {
+		"=?", "?=", "?", "utf-8", "iso-2022-jp", "x-bogus", "shift_jis",
+		"B", "q", "44GZ", "GyRCRg", "fEtcGyhC", "==", "=E3=81", "=0D",
+		"=0A", "_", " ", "\t", "\r\n ", "\n", "\x1b$B", "\x1b(B",
+		"\xe3", "\x81", "\x87\x40", "\xff", "\xc2\x85", "a", "*ja",
+		"%E3", "'", "=?utf-8?B?44GZ4w==?=", "=?iso-2022-jp?B?GyRCRg==?=",
+		"=?utf-8?q?a=0D=0A?=", "=?x-bogus?q?=87=40?=", "\0",
+	};
+	char		raw[60 * 32], *got;
+	unsigned long	seed = 42;
+	unsigned	flags;
+	size_t		i, len, k, t, max;
+
+	for (i = 0; i < 5000; i++) {
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		len = 0;
+		for (k = (seed >> 33) % 60; k > 0; k--) {
+			seed = seed * 6364136223846793005UL + 1;
+			t = (seed >> 33) % (sizeof(tokens) / sizeof(tokens[0]));
+			/* the empty token "\0" stands for a NUL byte */
+			if (tokens[t][0] == '\0')
+				raw[len++] = '\0';
+			else {
+				memcpy(raw + len, tokens[t], strlen(tokens[t]));
+				len += strlen(tokens[t]);
+			}
+		}
+		max = 1 + i % 120;
+		flags = 0;
+		got = hdrdecode_text(raw, len, max, &flags);
+		check_clean("text", i, got, max);
+		free(got);
+	}
+}
+
 int
 main(void)
 {
@@ -326,6 +396,7 @@ main(void)
 		cmocka_unit_test(test_param_table),
 		cmocka_unit_test(test_param_many_segments),
 		cmocka_unit_test(test_big),
+		cmocka_unit_test(test_random),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
