@@ -27,7 +27,7 @@ def plain(i):
 
 
 def large(i):
-    rnd = os.urandom(700 * 1024)
+    rnd = os.urandom(776 * 1024)  # two of them: a 2 MiB message
     att = base64.encodebytes(rnd).decode()
     parts = ["From: reporter%d@example.net\nTo: csirt@example.org\n"
              "Subject: Evidence %d\nMessage-ID: <bench-large-%d@example.net>\n"

@@ -2,6 +2,7 @@
  * cte.c - base64 and quoted-printable decoding, lenient and flagged.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -49,12 +50,20 @@ b64val(unsigned char c)
 	return -1;
 }
 
+/* base64 state carried from one slice to the next */
+struct b64 {
+	unsigned long	acc;
+	int		bits;
+	int		pad;
+};
+
 static size_t
-b64_decode(const char *in, size_t len, char *out, unsigned *flags)
+b64_decode(struct b64 *st, const char *in, size_t len, char *out,
+    unsigned *flags)
 {
-	unsigned long acc = 0;
+	unsigned long acc = st->acc;
 	size_t i, o = 0;
-	int bits = 0, pad = 0;
+	int bits = st->bits, pad = st->pad;
 
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)in[i];
@@ -79,12 +88,21 @@ b64_decode(const char *in, size_t len, char *out, unsigned *flags)
 		if (bits >= 8) {
 			bits -= 8;
 			out[o++] = (char)((acc >> bits) & 0xff);
+			acc &= (1UL << bits) - 1;
 		}
 	}
-	/* leftover bits that cannot make a byte mean a truncated quantum */
-	if (bits >= 6)
-		*flags |= CTE_F_BAD;
+	st->acc = acc;
+	st->bits = bits;
+	st->pad = pad;
 	return o;
+}
+
+/* leftover bits that cannot make a byte mean a truncated quantum */
+static void
+b64_final(const struct b64 *st, unsigned *flags)
+{
+	if (st->bits >= 6)
+		*flags |= CTE_F_BAD;
 }
 
 static int
@@ -98,8 +116,14 @@ hexval(unsigned char c)
 	return -1;
 }
 
+/*
+ * qp_decode - decode in[0..len) into out; when !final, stops before an
+ * escape that the slice cuts (its rest is in the next slice) and returns
+ * the bytes consumed through *used_r.
+ */
 static size_t
-qp_decode(const char *in, size_t len, char *out, unsigned *flags)
+qp_decode(const char *in, size_t len, int final, char *out, size_t *used_r,
+    unsigned *flags)
 {
 	size_t i, o = 0;
 
@@ -109,6 +133,16 @@ qp_decode(const char *in, size_t len, char *out, unsigned *flags)
 		if (c != '=') {
 			out[o++] = (char)c;
 			continue;
+		}
+		if (!final && i > 0) {
+			/* "=XX" or "=" + blanks + CRLF may run past the slice:
+			 * leave it for the next one (i > 0: always progress) */
+			size_t j = i + 1;
+
+			while (j < len && (in[j] == ' ' || in[j] == '\t'))
+				j++;
+			if (j + 2 >= len)
+				break;
 		}
 		/* soft line break: "=" then optional blanks then EOL */
 		{
@@ -137,6 +171,7 @@ qp_decode(const char *in, size_t len, char *out, unsigned *flags)
 		*flags |= CTE_F_BAD;
 		out[o++] = '=';
 	}
+	*used_r = i < len ? i : len;
 	return o;
 }
 
@@ -145,14 +180,16 @@ cte_decode(enum cte e, const char *in, size_t len, char **out_r,
     size_t *out_len_r, unsigned *flags_r)
 {
 	char *out = xmalloc(len + 1);
-	size_t n;
+	struct b64 st = { 0, 0, 0 };
+	size_t n, used;
 
 	switch (e) {
 	case CTE_BASE64:
-		n = b64_decode(in, len, out, flags_r);
+		n = b64_decode(&st, in, len, out, flags_r);
+		b64_final(&st, flags_r);
 		break;
 	case CTE_QP:
-		n = qp_decode(in, len, out, flags_r);
+		n = qp_decode(in, len, 1, out, &used, flags_r);
 		break;
 	default:
 		memcpy(out, in, len);
@@ -162,4 +199,45 @@ cte_decode(enum cte e, const char *in, size_t len, char **out_r,
 	out[n] = '\0';
 	*out_r = out;
 	*out_len_r = n;
+}
+
+#define CTE_SLICE	65536
+
+void
+cte_digest(enum cte e, const char *in, size_t len,
+    char sha256_r[UTIL_SHA256_HEX], uint64_t *size_r, unsigned *flags_r)
+{
+	struct util_sha256 h;
+	struct b64 st = { 0, 0, 0 };
+	char *out = xmalloc(CTE_SLICE);
+	uint64_t size = 0;
+	size_t off = 0;
+
+	util_sha256_init(&h);
+	while (off < len) {
+		size_t n = len - off < CTE_SLICE ? len - off : CTE_SLICE;
+		int final = off + n == len;
+		size_t used = n, got;
+
+		switch (e) {
+		case CTE_BASE64:
+			got = b64_decode(&st, in + off, n, out, flags_r);
+			break;
+		case CTE_QP:
+			got = qp_decode(in + off, n, final, out, &used, flags_r);
+			break;
+		default:
+			memcpy(out, in + off, n);
+			got = n;
+			break;
+		}
+		util_sha256_update(&h, out, got);
+		size += got;
+		off += used;
+	}
+	if (e == CTE_BASE64)
+		b64_final(&st, flags_r);
+	util_sha256_hex_final(&h, sha256_r);
+	*size_r = size;
+	free(out);
 }

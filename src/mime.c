@@ -432,15 +432,16 @@ decode_body(struct mime_msg *m, const struct mailmime_data *d, enum cte e,
 		SET(m, e == CTE_BASE64 ? MIME_F_BAD_BASE64 : MIME_F_BAD_QP);
 }
 
+/* record an attachment: decoded only into its hash, never kept */
 static void
 add_attachment(struct walk *w, const struct mailmime *p, const char *ctype,
-    const char *data, size_t len)
+    const struct mailmime_data *d, enum cte e)
 {
 	struct mime_msg *m = w->msg;
 	struct hdrdecode_param params[MAX_PARAMS];
 	struct mime_attachment *a;
 	size_t np;
-	unsigned hf = 0;
+	unsigned hf = 0, cf = 0;
 
 	if (m->natt >= w->lim->max_parts) {
 		SET(m, MIME_F_TOO_MANY_PARTS);
@@ -458,8 +459,15 @@ add_attachment(struct walk *w, const struct mailmime *p, const char *ctype,
 	if (hf & HDRDECODE_F_BAD_WORD)
 		SET(m, MIME_F_BAD_ENCODED_WORD);
 	a->content_type = xstrdup(ctype);
-	a->size = len;
-	util_sha256_hex(data, len, a->sha256);
+	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT) {
+		a->size = 0;
+		util_sha256_hex("", 0, a->sha256);
+		return;
+	}
+	cte_digest(e, d->dt_data.dt_text.dt_data, d->dt_data.dt_text.dt_length,
+	    a->sha256, &a->size, &cf);
+	if (cf & CTE_F_BAD)
+		SET(m, e == CTE_BASE64 ? MIME_F_BAD_BASE64 : MIME_F_BAD_QP);
 }
 
 /* only ASCII, and no ESC (ISO-2022-JP hides in 7 bits) */
@@ -617,23 +625,22 @@ walk(struct walk *w, struct mailmime *p, size_t depth)
 		break;
 	case MAILMIME_MESSAGE:
 		/* an attached message is evidence, not the report text */
-		decode_body(m, p->mm_body, part_cte(m, &sf), &data, &len);
-		add_attachment(w, p, ctype, data, len);
+		add_attachment(w, p, ctype, p->mm_body, part_cte(m, &sf));
 		break;
 	case MAILMIME_SINGLE:
 	default:
-		decode_body(m, p->mm_data.mm_single, part_cte(m, &sf), &data,
-		    &len);
-		if (strncmp(ctype, "multipart/", 10) == 0) {
-			/* a multipart without a usable boundary: read as text */
-			append_text(w, sf.fld_content_charset, data, len, 0);
-		} else if (!is_attachment(&sf) &&
-		    (strcmp(ctype, "text/plain") == 0 ||
-		    strcmp(ctype, "text/html") == 0))
+		if (strncmp(ctype, "multipart/", 10) == 0 ||
+		    (!is_attachment(&sf) && (strcmp(ctype, "text/plain") == 0 ||
+		    strcmp(ctype, "text/html") == 0))) {
+			/* the report text (a multipart without a usable
+			 * boundary is read as text too) */
+			decode_body(m, p->mm_data.mm_single, part_cte(m, &sf),
+			    &data, &len);
 			append_text(w, sf.fld_content_charset, data, len,
-			    ctype[5] == 'h');
-		else
-			add_attachment(w, p, ctype, data, len);
+			    strcmp(ctype, "text/html") == 0);
+		} else
+			add_attachment(w, p, ctype, p->mm_data.mm_single,
+			    part_cte(m, &sf));
 		break;
 	}
 	free(data);

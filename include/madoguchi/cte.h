@@ -9,6 +9,9 @@
 #define MADOGUCHI_CTE_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "madoguchi/util.h"
 
 enum cte {
 	CTE_IDENTITY,		/* 7bit, 8bit, binary, absent, unknown */
@@ -29,5 +32,14 @@ enum cte cte_from_name(const char *name, unsigned *flags_r);
  */
 void	cte_decode(enum cte e, const char *in, size_t len, char **out_r,
 	    size_t *out_len_r, unsigned *flags_r);
+
+/*
+ * cte_digest - decode in[0..len) in bounded slices straight into a SHA-256
+ * and a byte count, never holding the decoded data: how attachments are
+ * recorded without a second copy of them in memory.
+ */
+void	cte_digest(enum cte e, const char *in, size_t len,
+	    char sha256_r[UTIL_SHA256_HEX], uint64_t *size_r,
+	    unsigned *flags_r);
 
 #endif
