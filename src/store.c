@@ -119,22 +119,37 @@ step_done(struct store *st, sqlite3_stmt *s, struct mg_err *err)
 }
 
 static int
-migrate(struct store *st, struct mg_err *err)
+user_version(struct store *st, int *v_r, struct mg_err *err)
 {
 	sqlite3_stmt *s = NULL;
-	int v, rc = -1;
 
-	if (exec_const(st, "BEGIN IMMEDIATE", err) != 0)
-		return -1;
 	if (prep(st, "PRAGMA user_version", &s, err) != 0)
-		goto out;
+		return -1;
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		db_err(st, err, "user_version");
-		goto out;
+		sqlite3_finalize(s);
+		return -1;
 	}
-	v = sqlite3_column_int(s, 0);
+	*v_r = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
-	s = NULL;
+	return 0;
+}
+
+static int
+migrate(struct store *st, struct mg_err *err)
+{
+	int v, rc = -1;
+
+	/* the usual case, without taking the write lock */
+	if (user_version(st, &v, err) != 0)
+		return -1;
+	if (v == STORE_VERSION)
+		return 0;
+	if (exec_const(st, "BEGIN IMMEDIATE", err) != 0)
+		return -1;
+	/* read again under the lock: another process may have migrated */
+	if (user_version(st, &v, err) != 0)
+		goto out;
 	if (v > STORE_VERSION) {
 		mg_err_set(err, MG_ERR_TEMP, "database schema %d is newer "
 		    "than this program (%d)", v, STORE_VERSION);
@@ -148,7 +163,6 @@ migrate(struct store *st, struct mg_err *err)
 		goto out;
 	rc = exec_const(st, "COMMIT", err);
 out:
-	sqlite3_finalize(s);
 	if (rc != 0)
 		(void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
