@@ -54,6 +54,8 @@ struct walk {
 	const struct mime_limits *lim;
 	struct buf		 text;
 	size_t			 attcap;
+	const char		*top_hdr;	/* the message's header block */
+	size_t			 top_hdr_len;
 };
 
 static void
@@ -192,6 +194,31 @@ collect_ids(struct mime_msg *m, const char *v, size_t len, size_t *cap)
 	}
 }
 
+/*
+ * unquote - a display name without its quoted-string quoting: libetpan
+ * keeps the quotes when the name holds an encoded word, as in
+ * "=?UTF-8?Q?Forma=C3=A7=C3=A3o?= Frenetikpolis" (quoted, yet decoded by
+ * every mail reader).  Caller frees.
+ */
+static char *
+unquote(const char *s)
+{
+	char *out = xmalloc(strlen(s) + 1), *o = out;
+	int inq = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '"') {
+			inq = !inq;
+			continue;
+		}
+		if (*s == '\\' && inq && s[1] != '\0')
+			s++;
+		*o++ = *s;
+	}
+	*o = '\0';
+	return out;
+}
+
 static void
 parse_from(struct mime_msg *m, const struct rawhdr *h, size_t max)
 {
@@ -204,11 +231,17 @@ parse_from(struct mime_msg *m, const struct rawhdr *h, size_t max)
 		struct mailimf_mailbox *mb = clist_content(
 		    clist_begin(ml->mb_list));
 
-		if (mb->mb_addr_spec != NULL)
+		/* libetpan is lenient: "foo bar <x@y" parses as "foobar<x@y" */
+		if (mb->mb_addr_spec != NULL &&
+		    strpbrk(mb->mb_addr_spec, "<> \t\r\n\"") == NULL &&
+		    strchr(mb->mb_addr_spec, '@') != NULL)
 			m->from = util_addr_norm(mb->mb_addr_spec);
-		if (mb->mb_display_name != NULL)
-			m->from_name = decode_hdr(m, mb->mb_display_name,
-			    strlen(mb->mb_display_name), max);
+		if (mb->mb_display_name != NULL) {
+			char *name = unquote(mb->mb_display_name);
+
+			m->from_name = decode_hdr(m, name, strlen(name), max);
+			free(name);
+		}
 	}
 	if (ml != NULL)
 		mailimf_mailbox_list_free(ml);
@@ -432,10 +465,13 @@ decode_body(struct mime_msg *m, const struct mailmime_data *d, enum cte e,
 		SET(m, e == CTE_BASE64 ? MIME_F_BAD_BASE64 : MIME_F_BAD_QP);
 }
 
+static void part_headers(const struct walk *w, const struct mailmime *p,
+    size_t depth, const char **h_r, size_t *len_r);
+
 /* record an attachment: decoded only into its hash, never kept */
 static void
 add_attachment(struct walk *w, const struct mailmime *p, const char *ctype,
-    const struct mailmime_data *d, enum cte e)
+    const struct mailmime_data *d, enum cte e, size_t depth)
 {
 	struct mime_msg *m = w->msg;
 	struct hdrdecode_param params[MAX_PARAMS];
@@ -459,6 +495,26 @@ add_attachment(struct walk *w, const struct mailmime *p, const char *ctype,
 	if (hf & HDRDECODE_F_BAD_WORD)
 		SET(m, MIME_F_BAD_ENCODED_WORD);
 	a->content_type = xstrdup(ctype);
+	if (strcmp(ctype, "application/unknown") == 0) {
+		/* libetpan's stand-in for a Content-Type it could not read:
+		 * say what RFC 2045 says such a part is, and keep its name */
+		const char *h, *v;
+		size_t hl, vl;
+
+		free(a->content_type);
+		a->content_type = xstrdup("application/octet-stream");
+		part_headers(w, p, depth, &h, &hl);
+		if (a->filename == NULL && h != NULL &&
+		    mimescan_ct_param(h, hl, "name", &v, &vl) == 0) {
+			struct hdrdecode_param one = { "name", NULL };
+			char *val = xstrndup(v, vl);
+
+			one.value = val;
+			a->filename = hdrdecode_param(&one, 1, "name", 1024,
+			    &hf);
+			free(val);
+		}
+	}
 	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT) {
 		a->size = 0;
 		util_sha256_hex("", 0, a->sha256);
@@ -482,6 +538,23 @@ plain_ascii(const char *p, size_t len)
 	return 1;
 }
 
+/* text from CRLF, LF and CR-only mail reads the same: LF line ends */
+static void
+lf_only(struct buf *b, size_t from)
+{
+	size_t i, o = from;
+
+	for (i = from; i < b->len; i++) {
+		if (b->data[i] != '\r')
+			b->data[o++] = b->data[i];
+		else if (i + 1 >= b->len || b->data[i + 1] != '\n')
+			b->data[o++] = '\n';
+	}
+	b->len = o;
+	if (b->data != NULL)
+		b->data[o] = '\0';
+}
+
 static void
 append_text(struct walk *w, const char *label, const char *data, size_t len,
     int html)
@@ -489,9 +562,11 @@ append_text(struct walk *w, const char *label, const char *data, size_t len,
 	struct mime_msg *m = w->msg;
 	unsigned cf = 0;
 	char meta[64];
+	size_t from;
 
 	if (w->text.len > 0)
 		(void)buf_puts(&w->text, "\n\n");
+	from = w->text.len;
 	if (html && label == NULL &&
 	    html_meta_charset((const unsigned char *)data, len, meta,
 	    sizeof(meta)) == 0)
@@ -511,6 +586,7 @@ append_text(struct walk *w, const char *label, const char *data, size_t len,
 		buf_free(&u);
 		m->text_from_html = 1;
 	}
+	lf_only(&w->text, from);
 	/* plain ASCII needs no label: do not flag a guess for it */
 	if (label == NULL && (cf & CHARSET_F_GUESSED) && plain_ascii(data, len))
 		cf &= ~(unsigned)CHARSET_F_GUESSED;
@@ -525,10 +601,74 @@ is_attachment(const struct mailmime_single_fields *sf)
 	    sf->fld_disposition->dsp_type->dsp_type ==
 	    MAILMIME_DISPOSITION_TYPE_ATTACHMENT)
 		return 1;
-	return sf->fld_disposition_filename != NULL;
+	/* a text part with a name is a file (an X-ARF report.txt, a log) */
+	return sf->fld_disposition_filename != NULL ||
+	    sf->fld_content_name != NULL;
 }
 
 static void walk(struct walk *w, struct mailmime *p, size_t depth);
+
+/*
+ * walk_split - read a multipart body that libetpan could not split (a part
+ * with no header lines at all leaves it with zero parts; a boundary= on a
+ * continuation line without ';' is not seen): cut at the delimiter lines
+ * ourselves and parse each part on its own.
+ */
+static void
+walk_split(struct walk *w, const char *body, size_t len, const char *b,
+    size_t blen, size_t depth)
+{
+	const char *end = body + len, *line = body, *part = NULL;
+
+	while (line <= end) {
+		const char *nl = line < end ?
+		    memchr(line, '\n', (size_t)(end - line)) : NULL;
+		const char *next = nl ? nl + 1 : end;
+		size_t n = (size_t)((nl ? nl : end) - line);
+		int delim = n >= blen + 2 && line[0] == '-' && line[1] == '-' &&
+		    memcmp(line + 2, b, blen) == 0;
+
+		if (delim || line == end) {
+			if (part != NULL) {
+				struct mailmime *root = NULL;
+				size_t idx = 0, plen = (size_t)(line - part);
+
+				if (mailmime_parse(part, plen, &idx, &root) ==
+				    MAILIMF_NO_ERROR && root != NULL) {
+					walk(w, root->mm_type == MAILMIME_MESSAGE ?
+					    root->mm_data.mm_message.mm_msg_mime :
+					    root, depth + 1);
+					mailmime_free(root);
+				}
+			}
+			if (line == end || (n >= blen + 4 &&
+			    line[blen + 2] == '-' && line[blen + 3] == '-'))
+				break;		/* the close delimiter */
+			part = next;
+		}
+		line = next;
+	}
+}
+
+/* the raw header block of part p, for a lenient second look */
+static void
+part_headers(const struct walk *w, const struct mailmime *p, size_t depth,
+    const char **h_r, size_t *len_r)
+{
+	const struct mailmime_data *d = p->mm_data.mm_single;
+
+	*h_r = NULL;
+	*len_r = 0;
+	if (depth == 1) {
+		*h_r = w->top_hdr;
+		*len_r = w->top_hdr_len;
+	} else if (d != NULL && d->dt_type == MAILMIME_DATA_TEXT &&
+	    p->mm_mime_start != NULL &&
+	    d->dt_data.dt_text.dt_data >= p->mm_mime_start) {
+		*h_r = p->mm_mime_start;
+		*len_r = (size_t)(d->dt_data.dt_text.dt_data - p->mm_mime_start);
+	}
+}
 
 /*
  * boundary_used - does the declared boundary open a line of the body?  If
@@ -612,7 +752,16 @@ walk(struct walk *w, struct mailmime *p, size_t depth)
 			append_text(w, sf.fld_content_charset,
 			    p->mm_body->dt_data.dt_text.dt_data,
 			    p->mm_body->dt_data.dt_text.dt_length, 0);
-		else if (strcmp(ctype, "multipart/alternative") == 0)
+		else if (clist_begin(p->mm_data.mm_multipart.mm_mp_list) ==
+		    NULL && p->mm_body != NULL) {
+			const char *b = mailmime_content_param_get(
+			    p->mm_content_type, "boundary");
+
+			SET(m, MIME_F_MALFORMED);
+			walk_split(w, p->mm_body->dt_data.dt_text.dt_data,
+			    p->mm_body->dt_data.dt_text.dt_length, b, strlen(b),
+			    depth);
+		} else if (strcmp(ctype, "multipart/alternative") == 0)
 			walk(w, best_alternative(p->mm_data.mm_multipart.mm_mp_list),
 			    depth + 1);
 		else {
@@ -625,10 +774,26 @@ walk(struct walk *w, struct mailmime *p, size_t depth)
 		break;
 	case MAILMIME_MESSAGE:
 		/* an attached message is evidence, not the report text */
-		add_attachment(w, p, ctype, p->mm_body, part_cte(m, &sf));
+		add_attachment(w, p, ctype, p->mm_body, part_cte(m, &sf), depth);
 		break;
 	case MAILMIME_SINGLE:
 	default:
+		if (strncmp(ctype, "multipart/", 10) == 0 &&
+		    p->mm_data.mm_single != NULL &&
+		    p->mm_data.mm_single->dt_type == MAILMIME_DATA_TEXT) {
+			const struct mailmime_data *d = p->mm_data.mm_single;
+			const char *h, *b;
+			size_t hl, bl;
+
+			/* libetpan saw no boundary; look again, leniently */
+			part_headers(w, p, depth, &h, &hl);
+			if (h != NULL && mimescan_boundary(h, hl, &b, &bl) == 0) {
+				SET(m, MIME_F_MALFORMED);
+				walk_split(w, d->dt_data.dt_text.dt_data,
+				    d->dt_data.dt_text.dt_length, b, bl, depth);
+				break;
+			}
+		}
 		if (strncmp(ctype, "multipart/", 10) == 0 ||
 		    (!is_attachment(&sf) && (strcmp(ctype, "text/plain") == 0 ||
 		    strcmp(ctype, "text/html") == 0))) {
@@ -640,7 +805,7 @@ walk(struct walk *w, struct mailmime *p, size_t depth)
 			    strcmp(ctype, "text/html") == 0);
 		} else
 			add_attachment(w, p, ctype, p->mm_data.mm_single,
-			    part_cte(m, &sf));
+			    part_cte(m, &sf), depth);
 		break;
 	}
 	free(data);
@@ -721,6 +886,8 @@ mime_parse(const char *raw, size_t len, const struct mime_limits *lim,
 		goto done;
 	}
 	body = split_headers(p, len, &rh, &nrh, m);
+	w.top_hdr = p;
+	w.top_hdr_len = body;
 	read_headers(m, rh, nrh, lim->max_header);
 	/* text that needs a charset label and has none */
 	if (find_raw(rh, nrh, "Content-Type") == NULL &&

@@ -22,12 +22,17 @@ struct frame {
 
 enum ctkind { CT_LEAF, CT_MULTI, CT_MULTI_NOB, CT_MESSAGE };
 
+/* what a Content-Type value says about structure */
+struct ctinfo {
+	enum ctkind	 kind;
+	const char	*bnd;
+	size_t		 blen;
+};
+
 struct scan {
 	struct frame	 st[MIMESCAN_MAX_DEPTH + 1];
 	size_t		 depth;
-	enum ctkind	 kind;		/* of the header block being read */
-	const char	*bnd;
-	size_t		 blen;
+	struct ctinfo	 ct;		/* of the header block being read */
 };
 
 int
@@ -73,7 +78,7 @@ is_field(const char *l, size_t n)
 
 /* look at one unfolded-enough Content-Type value for kind and boundary */
 static void
-content_type(struct scan *s, const char *v, size_t n)
+content_type(struct ctinfo *s, const char *v, size_t n)
 {
 	const char *end = v + n, *p;
 
@@ -166,7 +171,7 @@ mimescan(const char *p, size_t len, size_t max_depth, size_t max_parts,
 	memset(r, 0, sizeof(*r));
 	r->cut = len;
 	s.depth = 0;
-	s.kind = CT_LEAF;
+	s.ct.kind = CT_LEAF;
 	while (line < end) {
 		const char *nl = memchr(line, '\n', (size_t)(end - line));
 		const char *next = nl ? nl + 1 : end;
@@ -190,39 +195,39 @@ mimescan(const char *p, size_t len, size_t max_depth, size_t max_parts,
 			}
 			first = 0;
 			if (in_ct && !cont) {
-				content_type(&s, ct_start,
+				content_type(&s.ct, ct_start,
 				    (size_t)(line - ct_start));
 				in_ct = 0;
 			}
 			if (n == 0) {
 				/* end of a header block: what is this part? */
-				if (s.kind == CT_MULTI_NOB)
+				if (s.ct.kind == CT_MULTI_NOB)
 					r->flags |= MIMESCAN_F_NO_BOUNDARY;
-				if (s.kind == CT_MULTI || s.kind == CT_MESSAGE) {
+				if (s.ct.kind == CT_MULTI || s.ct.kind == CT_MESSAGE) {
 					if (s.depth >= max_depth) {
 						r->flags |= MIMESCAN_F_TOO_DEEP;
 						r->cut = (size_t)(part_start - p);
 						break;
 					}
-					s.st[s.depth].b = s.kind == CT_MULTI ?
-					    s.bnd : NULL;
-					s.st[s.depth].blen = s.blen;
+					s.st[s.depth].b = s.ct.kind == CT_MULTI ?
+					    s.ct.bnd : NULL;
+					s.st[s.depth].blen = s.ct.blen;
 					s.st[s.depth].seen = 0;
 					s.st[s.depth].closed = 0;
 					s.depth++;
 					if (s.depth > r->depth)
 						r->depth = s.depth;
 					/* an attached message starts with headers */
-					in_headers = s.kind == CT_MESSAGE;
+					in_headers = s.ct.kind == CT_MESSAGE;
 					first = in_headers;
 				} else {
 					r->parts++;
 					in_headers = 0;
 				}
-				s.kind = CT_LEAF;
+				s.ct.kind = CT_LEAF;
 			} else if (!cont && n >= 13 &&
 			    strncasecmp(line, "Content-Type:", 13) == 0 &&
-			    s.kind == CT_LEAF) {
+			    s.ct.kind == CT_LEAF) {
 				/* the first Content-Type wins, as in libetpan */
 				in_ct = 1;
 				ct_start = line + 13;
@@ -254,7 +259,7 @@ mimescan(const char *p, size_t len, size_t max_depth, size_t max_parts,
 					in_headers = 1;
 					first = 1;
 					part_start = line;
-					s.kind = CT_LEAF;
+					s.ct.kind = CT_LEAF;
 				}
 			}
 		}
@@ -262,7 +267,7 @@ next:
 		line = next;
 	}
 	if (in_headers && in_ct)
-		content_type(&s, ct_start, (size_t)(end - ct_start));
+		content_type(&s.ct, ct_start, (size_t)(end - ct_start));
 	if (in_headers && line >= end && r->cut == len && s.depth == 0 &&
 	    !(r->flags & MIMESCAN_F_NO_HEADERS))
 		r->flags |= MIMESCAN_F_HEADER_UNTERMINATED;
@@ -274,4 +279,92 @@ next:
 			    MIMESCAN_F_UNTERMINATED :
 			    MIMESCAN_F_BOUNDARY_MISSING;
 	}
+}
+
+/* the Content-Type value of a header block: start and length, or NULL */
+static const char *
+ct_value(const char *p, size_t len, size_t *vlen_r)
+{
+	const char *end = p + len, *line = p, *ct = NULL;
+
+	while (line < end) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *next = nl ? nl + 1 : end;
+		size_t n = (size_t)((nl ? nl : end) - line);
+		int cont = n > 0 && (line[0] == ' ' || line[0] == '\t');
+
+		if (n > 0 && line[n - 1] == '\r')
+			n--;
+		if (ct != NULL && !cont)
+			break;		/* the Content-Type field ended */
+		if (n == 0)
+			break;		/* end of the header block */
+		if (ct == NULL && n >= 13 &&
+		    strncasecmp(line, "Content-Type:", 13) == 0)
+			ct = line + 13;
+		line = next;
+	}
+	if (ct != NULL)
+		*vlen_r = (size_t)(line - ct);
+	return ct;
+}
+
+int
+mimescan_boundary(const char *p, size_t len, const char **b_r,
+    size_t *blen_r)
+{
+	struct ctinfo ci = { CT_LEAF, NULL, 0 };
+	const char *ct;
+	size_t n;
+
+	if ((ct = ct_value(p, len, &n)) == NULL)
+		return -1;
+	content_type(&ci, ct, n);
+	if (ci.kind != CT_MULTI)
+		return -1;
+	*b_r = ci.bnd;
+	*blen_r = ci.blen;
+	return 0;
+}
+
+int
+mimescan_ct_param(const char *p, size_t len, const char *name,
+    const char **v_r, size_t *vlen_r)
+{
+	const char *ct, *end, *q;
+	size_t n, nl = strlen(name);
+
+	if ((ct = ct_value(p, len, &n)) == NULL)
+		return -1;
+	end = ct + n;
+	for (q = ct; q + nl < end; q++) {
+		const char *v, *e;
+
+		if (strncasecmp(q, name, nl) != 0 ||
+		    (q > ct && q[-1] != ';' && q[-1] != ' ' && q[-1] != '\t'))
+			continue;
+		v = q + nl;
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		if (v >= end || *v != '=')
+			continue;
+		v++;
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		if (v < end && *v == '"') {
+			v++;
+			e = memchr(v, '"', (size_t)(end - v));
+			if (e == NULL)
+				e = end;
+		} else
+			for (e = v; e < end && *e != ';' && *e != ' ' &&
+			    *e != '\t' && *e != '\r' && *e != '\n'; e++)
+				;
+		if (e == v)
+			continue;
+		*v_r = v;
+		*vlen_r = (size_t)(e - v);
+		return 0;
+	}
+	return -1;
 }

@@ -49,4 +49,22 @@ void	mimescan(const char *p, size_t len, size_t max_depth,
  */
 int	mimescan_eol(const char *p, size_t len, unsigned *flags);
 
+/*
+ * mimescan_boundary - the boundary of a multipart Content-Type found in the
+ * header block p[0..len), read as leniently as mimescan reads it (no ';'
+ * before boundary=, an unquoted value with '=').  Points into p.  0, or
+ * -1 if the block declares no multipart with a boundary.
+ */
+int	mimescan_boundary(const char *p, size_t len, const char **b_r,
+	    size_t *blen_r);
+
+/*
+ * mimescan_ct_param - the raw value of parameter name of the Content-Type
+ * in the header block p[0..len), for when the real parser rejected the
+ * field (a type without a subtype loses its name= otherwise).  Points
+ * into p; 0, or -1 if absent.
+ */
+int	mimescan_ct_param(const char *p, size_t len, const char *name,
+	    const char **v_r, size_t *vlen_r);
+
 #endif
