@@ -305,11 +305,16 @@ copy_in(int fd, int out, uint64_t max, struct util_sha256 *h,
 			const char *nl = memchr(p, '\n', n);
 			size_t upto = nl ? (size_t)(nl - p) : n;
 
-			/* the first word of the From_ line is the sender */
-			for (size_t i = 0; i < upto && fl + 1 < fs_len &&
-			    p[i] != ' '; i++)
+			/* the first word of the From_ line is the sender;
+			 * the line may arrive in several reads */
+			for (size_t i = 0; i < upto && fl + 1 < fs_len; i++) {
+				if (p[i] == ' ') {
+					fl = fs_len;	/* word complete */
+					break;
+				}
 				from_sender[fl++] = p[i];
-			from_sender[fl] = '\0';
+				from_sender[fl] = '\0';
+			}
 			if (nl != NULL) {
 				skipping = 0;
 				fl = fs_len;	/* stop collecting */
