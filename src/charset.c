@@ -33,7 +33,8 @@
 
 #define PINS		3		/* see pin_modules */
 
-static iconv_t	pins[PINS];	/* opened once, never used, never closed */
+static iconv_t volatile pins[PINS];	/* opened once, never used, never closed;
+					 * volatile: the stores must stay */
 
 /* what one conversion attempt ran into */
 struct stats {

@@ -12,7 +12,7 @@ for f in "$T"/bad/*.eml; do
 	name=$(basename "$f" .eml)
 	flag=$(cat "$T/bad/$name.flag")
 	text=$(cat "$T/bad/$name.text")
-	timeout 60 "$MADOGUCHI" -c "$CONF" deliver <"$f" 2>>"$T/deliver.log"
+	timeout 600 ${MADOGUCHI_WRAPPER:-} "$MADOGUCHI" -c "$CONF" deliver <"$f" 2>>"$T/deliver.log"
 	eq "$name: deliver exits 0" $? 0
 	count=$((count + 1))
 	eq "$name: a ticket" "$(ntickets)" "$count"
