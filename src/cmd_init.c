@@ -69,8 +69,9 @@ cmd_init(int argc, char **argv, const char *config)
 		    "[--address A] [--tag T]\n");
 		return CMD_USAGE;
 	}
-	if (!conf_valid_tag(tag) || strpbrk(name, "\r\n") != NULL ||
-	    strpbrk(address, "\r\n<> \t") != NULL ||
+	/* ";" would start an inline comment when the file is read back */
+	if (!conf_valid_tag(tag) || strpbrk(name, "\r\n;") != NULL ||
+	    strpbrk(address, "\r\n<> \t;") != NULL ||
 	    strchr(address, '@') == NULL) {
 		fprintf(stderr, "madoguchi: bad --tag, --name or --address\n");
 		return CMD_USAGE;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <ini.h>
 
 #include "madoguchi/conf.h"
@@ -195,11 +196,50 @@ conf_handler(void *user, const char *section, const char *name,
 	return 0;
 }
 
+/*
+ * check_sections - every [section] is one we know.  inih calls the handler
+ * only for key = value lines, so a misspelt section left empty ([limtis])
+ * would otherwise pass unnoticed.
+ */
+static int
+check_sections(const char *path, struct mg_err *err)
+{
+	static const char *known[] = { "team", "paths", "limits" };
+	char line[1024];
+	FILE *fp;
+	int n = 0, rc = 0;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return 0;	/* ini_parse reports it */
+	while (rc == 0 && fgets(line, sizeof(line), fp) != NULL) {
+		char *b = line, *e;
+		size_t i;
+
+		n++;
+		while (*b == ' ' || *b == '\t')
+			b++;
+		if (*b != '[' || (e = strchr(b, ']')) == NULL)
+			continue;
+		*e = '\0';
+		for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			if (strcmp(b + 1, known[i]) == 0)
+				break;
+		if (i == sizeof(known) / sizeof(known[0])) {
+			mg_err_set(err, MG_ERR_TEMP, "%s:%d: unknown section "
+			    "[%s]", path, n, b + 1);
+			rc = -1;
+		}
+	}
+	fclose(fp);
+	return rc;
+}
+
 int
 conf_load(const char *path, struct conf **conf_r, struct mg_err *err)
 {
 	struct conf_parse cp;
 	struct conf *c;
+	struct stat st;
 	char *slash;
 	size_t i;
 	int r;
@@ -216,6 +256,19 @@ conf_load(const char *path, struct conf **conf_r, struct mg_err *err)
 	else
 		*slash = '\0';
 
+	/* fopen succeeds on a folder, and inih then reads it as empty */
+	if (stat(path, &st) != 0) {
+		mg_err_set(err, MG_ERR_TEMP, "cannot read configuration %s: %s",
+		    path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		mg_err_set(err, MG_ERR_TEMP, "configuration %s is not a file",
+		    path);
+		goto fail;
+	}
+	if (check_sections(path, err) != 0)
+		goto fail;
 	memset(&cp, 0, sizeof(cp));
 	cp.conf = c;
 	cp.err = err;

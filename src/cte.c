@@ -81,7 +81,10 @@ b64_decode(struct b64 *st, const char *in, size_t len, char *out,
 			*flags |= CTE_F_BAD;
 			if (v < 0)
 				continue;
+			/* data after "=": a new group (concatenated base64) */
 			pad = 0;
+			acc = 0;
+			bits = 0;
 		}
 		acc = (acc << 6) | (unsigned)v;
 		bits += 6;
@@ -116,14 +119,9 @@ hexval(unsigned char c)
 	return -1;
 }
 
-/*
- * qp_decode - decode in[0..len) into out; when !final, stops before an
- * escape that the slice cuts (its rest is in the next slice) and returns
- * the bytes consumed through *used_r.
- */
+/* qp_decode - decode in[0..len), a whole number of lines, into out */
 static size_t
-qp_decode(const char *in, size_t len, int final, char *out, size_t *used_r,
-    unsigned *flags)
+qp_decode(const char *in, size_t len, char *out, unsigned *flags)
 {
 	size_t i, o = 0;
 
@@ -133,16 +131,6 @@ qp_decode(const char *in, size_t len, int final, char *out, size_t *used_r,
 		if (c != '=') {
 			out[o++] = (char)c;
 			continue;
-		}
-		if (!final && i > 0) {
-			/* "=XX" or "=" + blanks + CRLF may run past the slice:
-			 * leave it for the next one (i > 0: always progress) */
-			size_t j = i + 1;
-
-			while (j < len && (in[j] == ' ' || in[j] == '\t'))
-				j++;
-			if (j + 2 >= len)
-				break;
 		}
 		/* soft line break: "=" then optional blanks then EOL */
 		{
@@ -171,7 +159,6 @@ qp_decode(const char *in, size_t len, int final, char *out, size_t *used_r,
 		*flags |= CTE_F_BAD;
 		out[o++] = '=';
 	}
-	*used_r = i < len ? i : len;
 	return o;
 }
 
@@ -181,7 +168,7 @@ cte_decode(enum cte e, const char *in, size_t len, char **out_r,
 {
 	char *out = xmalloc(len + 1);
 	struct b64 st = { 0, 0, 0 };
-	size_t n, used;
+	size_t n;
 
 	switch (e) {
 	case CTE_BASE64:
@@ -189,7 +176,7 @@ cte_decode(enum cte e, const char *in, size_t len, char **out_r,
 		b64_final(&st, flags_r);
 		break;
 	case CTE_QP:
-		n = qp_decode(in, len, 1, out, &used, flags_r);
+		n = qp_decode(in, len, out, flags_r);
 		break;
 	default:
 		memcpy(out, in, len);
@@ -203,28 +190,50 @@ cte_decode(enum cte e, const char *in, size_t len, char **out_r,
 
 #define CTE_SLICE	65536
 
+/*
+ * slice_end - where the slice starting at off ends: for quoted-printable
+ * after a line break (an escape or soft break never spans one), so a line
+ * longer than a slice makes a longer slice; for the others anywhere.
+ */
+static size_t
+slice_end(enum cte e, const char *in, size_t len, size_t off)
+{
+	const char *nl;
+
+	if (len - off <= CTE_SLICE)
+		return len;
+	if (e != CTE_QP)
+		return off + CTE_SLICE;
+	nl = memchr(in + off + CTE_SLICE, '\n', len - off - CTE_SLICE);
+	return nl ? (size_t)(nl - in) + 1 : len;
+}
+
 void
 cte_digest(enum cte e, const char *in, size_t len,
     char sha256_r[UTIL_SHA256_HEX], uint64_t *size_r, unsigned *flags_r)
 {
 	struct util_sha256 h;
 	struct b64 st = { 0, 0, 0 };
-	char *out = xmalloc(CTE_SLICE);
+	size_t cap = CTE_SLICE, off = 0;
+	char *out = xmalloc(cap);
 	uint64_t size = 0;
-	size_t off = 0;
 
 	util_sha256_init(&h);
 	while (off < len) {
-		size_t n = len - off < CTE_SLICE ? len - off : CTE_SLICE;
-		int final = off + n == len;
-		size_t used = n, got;
+		size_t stop = slice_end(e, in, len, off), n = stop - off;
+		size_t got;
 
+		if (n > cap) {
+			cap = n;
+			out = xrealloc(out, cap);
+		}
 		switch (e) {
 		case CTE_BASE64:
 			got = b64_decode(&st, in + off, n, out, flags_r);
 			break;
 		case CTE_QP:
-			got = qp_decode(in + off, n, final, out, &used, flags_r);
+			/* a slice ends at a line break: decode it as complete */
+			got = qp_decode(in + off, n, out, flags_r);
 			break;
 		default:
 			memcpy(out, in + off, n);
@@ -233,7 +242,7 @@ cte_digest(enum cte e, const char *in, size_t len,
 		}
 		util_sha256_update(&h, out, got);
 		size += got;
-		off += used;
+		off = stop;
 	}
 	if (e == CTE_BASE64)
 		b64_final(&st, flags_r);

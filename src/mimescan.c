@@ -81,6 +81,7 @@ static void
 content_type(struct ctinfo *s, const char *v, size_t n)
 {
 	const char *end = v + n, *p;
+	int inq;
 
 	while (v < end && (*v == ' ' || *v == '\t'))
 		v++;
@@ -95,11 +96,17 @@ content_type(struct ctinfo *s, const char *v, size_t n)
 	}
 	if (s->kind != CT_MULTI_NOB)
 		return;
+	inq = 0;
 	for (p = v; p + 9 <= end; p++) {
 		const char *q;
 
-		if (strncasecmp(p, "boundary", 8) != 0 ||
-		    (p > v && isalnum((unsigned char)p[-1])))
+		/* a parameter starts after ';' or a blank, never in quotes:
+		 * not x-boundary=, not name="boundary=..." */
+		if (*p == '"')
+			inq = !inq;
+		if (inq || strncasecmp(p, "boundary", 8) != 0 ||
+		    (p > v && p[-1] != ';' && p[-1] != ' ' && p[-1] != '\t' &&
+		    p[-1] != '\n' && p[-1] != '\r'))
 			continue;
 		q = p + 8;
 		while (q < end && (*q == ' ' || *q == '\t'))
@@ -125,7 +132,8 @@ content_type(struct ctinfo *s, const char *v, size_t n)
 			s->bnd = q;
 			s->blen = (size_t)(e - q);
 		}
-		if (s->blen > 0 && s->blen <= BOUNDARY_MAX)
+		/* an empty boundary is what libetpan splits at "--" lines */
+		if (s->blen <= BOUNDARY_MAX)
 			s->kind = CT_MULTI;
 		return;
 	}
@@ -157,13 +165,52 @@ delimiter(const struct scan *s, const char *l, size_t n, int *close_r)
 	return -1;
 }
 
+/*
+ * on_delimiter - a "--" line in a body: if it delimits an open multipart,
+ * close the parts nested in it and start the next part (or end it).
+ * Returns 1 when the scan must stop there (too many parts: cut set).
+ */
+static int
+on_delimiter(struct scan *s, struct mimescan_result *r, const char *p,
+    const char *line, size_t n, size_t max_parts, int *in_headers,
+    int *first, const char **part_start)
+{
+	int closing = 0;
+	long k = delimiter(s, line, n, &closing);
+
+	if (k < 0)
+		return 0;
+	/* an outer delimiter ends every inner part */
+	while (s->depth > (size_t)k + 1) {
+		s->depth--;
+		if (s->st[s->depth].b != NULL && !s->st[s->depth].closed)
+			r->flags |= s->st[s->depth].seen ?
+			    MIMESCAN_F_UNTERMINATED : MIMESCAN_F_BOUNDARY_MISSING;
+	}
+	s->st[k].seen = 1;
+	if (closing) {
+		s->st[k].closed = 1;
+		return 0;
+	}
+	if (r->parts >= max_parts) {
+		r->flags |= MIMESCAN_F_TOO_MANY_PARTS;
+		r->cut = (size_t)(line - p);
+		return 1;
+	}
+	*in_headers = 1;
+	*first = 1;
+	*part_start = line;
+	s->ct.kind = CT_LEAF;
+	return 0;
+}
+
 void
 mimescan(const char *p, size_t len, size_t max_depth, size_t max_parts,
     struct mimescan_result *r)
 {
 	static struct scan s;	/* large: keep it off the stack */
 	const char *end = p + len, *line = p, *part_start = p;
-	int in_headers = 1, in_ct = 0, first = 1;
+	int in_headers = 1, in_ct = 0, first = 1, closing = 0;
 	const char *ct_start = NULL;
 
 	if (max_depth > MIMESCAN_MAX_DEPTH)
@@ -181,6 +228,26 @@ mimescan(const char *p, size_t len, size_t max_depth, size_t max_parts,
 			n--;
 		if (n > 998)
 			r->flags |= MIMESCAN_F_LONG_LINE;
+		if (in_headers && s.depth > 0 && n >= 2 && line[0] == '-' &&
+		    line[1] == '-' && delimiter(&s, line, n, &closing) >= 0) {
+			/*
+			 * A part that ends inside its headers: the line break
+			 * before a delimiter belongs to the delimiter (RFC 2046),
+			 * so this is a header-only leaf, then a delimiter.
+			 */
+			if (in_ct) {
+				content_type(&s.ct, ct_start,
+				    (size_t)(line - ct_start));
+				in_ct = 0;
+			}
+			r->parts++;
+			s.ct.kind = CT_LEAF;
+			in_headers = 0;
+			if (on_delimiter(&s, r, p, line, n, max_parts, &in_headers,
+			    &first, &part_start))
+				break;
+			goto next;
+		}
 		if (in_headers) {
 			int cont = n > 0 && (line[0] == ' ' || line[0] == '\t');
 
@@ -233,35 +300,9 @@ mimescan(const char *p, size_t len, size_t max_depth, size_t max_parts,
 				ct_start = line + 13;
 			}
 		} else if (n >= 2 && line[0] == '-' && line[1] == '-') {
-			int closing = 0;
-			long k = delimiter(&s, line, n, &closing);
-
-			if (k >= 0) {
-				/* an outer delimiter ends every inner part */
-				while (s.depth > (size_t)k + 1) {
-					s.depth--;
-					if (s.st[s.depth].b != NULL &&
-					    !s.st[s.depth].closed)
-						r->flags |= s.st[s.depth].seen ?
-						    MIMESCAN_F_UNTERMINATED :
-						    MIMESCAN_F_BOUNDARY_MISSING;
-				}
-				s.st[k].seen = 1;
-				if (closing) {
-					s.st[k].closed = 1;
-				} else {
-					if (r->parts >= max_parts) {
-						r->flags |=
-						    MIMESCAN_F_TOO_MANY_PARTS;
-						r->cut = (size_t)(line - p);
-						break;
-					}
-					in_headers = 1;
-					first = 1;
-					part_start = line;
-					s.ct.kind = CT_LEAF;
-				}
-			}
+			if (on_delimiter(&s, r, p, line, n, max_parts, &in_headers,
+			    &first, &part_start))
+				break;
 		}
 next:
 		line = next;
