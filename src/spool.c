@@ -462,11 +462,22 @@ spool_move(const char *spool, const char *id, enum spool_state to)
 	return rc;
 }
 
-/* run fn in a child; its error text comes back through a pipe */
+/*
+ * The child's verdict comes back through a pipe as one status byte and the
+ * error text.  Only an explicit 'T' is "our outage, do not count it": a
+ * child that dies without saying (a crash, a CPU limit, xmalloc's exit 75
+ * on a hostile message) is counted, so nothing is retried forever.
+ */
+#define CHILD_DONE	'D'
+#define CHILD_TEMP	'T'
+#define CHILD_PERM	'P'
+
+/* run fn in a child; *verdict_r is its status byte, 0 if it said none */
 static int
 run_child(const struct conf *conf, const struct spool_meta *m, spool_fn fn,
-    int *status_r, char *why, size_t why_len)
+    int *status_r, int *verdict_r, char *why, size_t why_len)
 {
+	char buf[1 + sizeof(((struct mg_err *)0)->msg)];
 	int p[2];
 	pid_t pid;
 	size_t got = 0;
@@ -483,37 +494,39 @@ run_child(const struct conf *conf, const struct spool_meta *m, spool_fn fn,
 	if (pid == 0) {
 		struct mg_err err;
 		struct rlimit rl = { SPOOL_CPU_LIMIT, SPOOL_CPU_LIMIT + 5 };
-		int code;
+		size_t n;
 
 		(void)close(p[0]);
 		/* bounded time even if a parser loops on hostile input */
 		(void)setrlimit(RLIMIT_CPU, &rl);
 		mg_err_clear(&err);
 		if (fn(conf, m, &err) == 0)
-			code = EX_OK;
+			buf[0] = CHILD_DONE;
 		else
-			code = err.cls == MG_ERR_TEMP ? EX_TEMPFAIL :
-			    EX_DATAERR;
-		if (err.msg[0] != '\0')
-			(void)write_all(p[1], err.msg, strlen(err.msg));
+			buf[0] = err.cls == MG_ERR_TEMP ? CHILD_TEMP : CHILD_PERM;
+		n = strlen(err.msg);
+		memcpy(buf + 1, err.msg, n);
+		(void)write_all(p[1], buf, n + 1);
 		(void)close(p[1]);
 		fflush(NULL);
-		_exit(code);
+		_exit(EX_OK);
 	}
 	(void)close(p[1]);
 	for (;;) {
-		ssize_t r = read(p[0], why + got, why_len - 1 - got);
+		ssize_t r = read(p[0], buf + got, sizeof(buf) - 1 - got);
 
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
 			break;
 		got += (size_t)r;
-		if (got == why_len - 1)
+		if (got == sizeof(buf) - 1)
 			break;
 	}
-	why[got] = '\0';
+	buf[got] = '\0';
 	(void)close(p[0]);
+	*verdict_r = got > 0 ? buf[0] : 0;
+	(void)snprintf(why, why_len, "%s", got > 1 ? buf + 1 : "");
 	while (waitpid(pid, status_r, 0) < 0)
 		if (errno != EINTR)
 			return -1;
@@ -528,7 +541,7 @@ spool_process(const struct conf *conf, const char *id, spool_fn fn)
 	struct stat st1, st2;
 	char *path, why[sizeof(m.error)];
 	enum spool_outcome out = SPOOL_OUT_PENDING;
-	int fd, status = 0;
+	int fd, status = 0, verdict = 0;
 
 	log_set_id(id);
 	path = spool_path(conf->spool, id, SPOOL_PENDING);
@@ -564,16 +577,17 @@ spool_process(const struct conf *conf, const char *id, spool_fn fn)
 		log_warn("%s", err.msg);
 
 	why[0] = '\0';
-	if (run_child(conf, &m, fn, &status, why, sizeof(why)) != 0) {
+	if (run_child(conf, &m, fn, &status, &verdict, why, sizeof(why)) != 0) {
 		(void)snprintf(m.error, sizeof(m.error), "cannot start "
 		    "processing: %s", strerror(errno));
 		m.attempts--;	/* our resources, not the message */
 		goto settle;
 	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == EX_OK) {
+	if (verdict == CHILD_DONE && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == EX_OK) {
 		out = SPOOL_OUT_DONE;
 		m.error[0] = '\0';
-	} else if (WIFEXITED(status) && WEXITSTATUS(status) == EX_TEMPFAIL) {
+	} else if (verdict == CHILD_TEMP) {
 		m.attempts--;	/* our outage: this message is not at fault */
 		meta_clean(m.error, sizeof(m.error), why);
 	} else {
@@ -581,6 +595,10 @@ spool_process(const struct conf *conf, const char *id, spool_fn fn)
 			(void)snprintf(m.error, sizeof(m.error),
 			    "processing crashed (signal %d)",
 			    WTERMSIG(status));
+		else if (verdict == 0)
+			(void)snprintf(m.error, sizeof(m.error), "processing "
+			    "ended without a result (exit %d)",
+			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		else
 			meta_clean(m.error, sizeof(m.error), why[0] ? why :
 			    "processing failed");

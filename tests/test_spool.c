@@ -9,6 +9,7 @@
  * return value and error text only, never through cmocka.
  */
 #include "unit.h"
+#include <sysexits.h>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -521,6 +522,14 @@ fn_abort(const struct conf *conf, const struct spool_meta *meta,
 	abort();
 }
 
+/* what xmalloc does when a hostile message exhausts memory */
+static int
+fn_oom_exit(const struct conf *conf, const struct spool_meta *meta,
+    struct mg_err *err)
+{
+	_exit(EX_TEMPFAIL);
+}
+
 /* the child is given the message's envelope with this attempt counted */
 static int
 fn_meta(const struct conf *conf, const struct spool_meta *meta,
@@ -564,6 +573,9 @@ static const struct proc_case proc_cases[] = {
 	    "crashed", SPOOL_PENDING },
 	{ "quarantined after max_attempts failures", fn_perm, MSG("p6"), 3,
 	    3, SPOOL_OUT_QUARANTINED, 3, "cannot parse", SPOOL_QUARANTINED },
+	{ "an exit 75 without a verdict counts", fn_oom_exit, MSG("p9"), 3,
+	    2, SPOOL_OUT_PENDING, 2, "without a result (exit 75)",
+	    SPOOL_PENDING },
 	{ "crashes quarantined", fn_abort, MSG("p7"), 2, 2,
 	    SPOOL_OUT_QUARANTINED, 2, "crashed", SPOOL_QUARANTINED },
 	{ "max_attempts 1", fn_perm, MSG("p8"), 1, 1, SPOOL_OUT_QUARANTINED,
