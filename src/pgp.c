@@ -1,17 +1,105 @@
 /*
- * pgp.c - OpenPGP through gpgme (see pgp.h).
+ * pgp.c - OpenPGP through gpgme (see pgp.h): decryption with the team's
+ * keys, verification and key import against the correspondents' keyring,
+ * the no-network configuration of both GnuPG homes, team key generation.
  *
- * Reports failures as MG_ERR_TEMP: an engine that cannot start is our
- * outage, never the sender's fault.
+ * What it never does: let gpg reach the network (gpg.conf forbids it and
+ * every context runs offline), prompt (loopback pinentry, a passphrase only
+ * from a file, at most once per operation), log or keep a passphrase or a
+ * plaintext in memory it frees without wiping, show plaintext from a
+ * message without integrity protection, call a signature good without
+ * positive evidence, or keep a stranger's key or any secret key in the
+ * correspondents' keyring.
+ *
+ * Decryption goes in two steps because the team home holds no reporter
+ * keys: gpg --unwrap in the team home strips only the encryption layer,
+ * then a verify in the keyring home yields the plaintext and the
+ * signatures (or, for an unsigned message, the literal data alone).
+ *
+ * Errors: gpgme's return codes are not enough to tell the sender's fault
+ * from ours.  A full status callback records what gpg actually said (and
+ * gpg's diagnostics show it ran at all: gpgme ignores gpg's exit status,
+ * so a missing gpg "verifies" to success with no signature), and
+ * classify() decides: a failure is MG_ERR_PERM only when gpg ran and
+ * rejected the input with one of the codes in input_error(); everything
+ * else (gpg silent or missing, agent, passphrase, system errors, codes we
+ * do not know) is MG_ERR_TEMP so the message waits in the spool.  "No
+ * secret key" is PERM only once the agent has shown it holds a team
+ * secret key and none of the message's recipients is one of ours.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <gpgme.h>
 
 #include "madoguchi/pgp.h"
+#include "madoguchi/util.h"
+#include "madoguchi/xalloc.h"
+
+#define PASS_MAX	1024		/* bytes in a passphrase file */
+#define UNWRAP_SLACK	65536		/* unwrapped data vs. ciphertext */
+
+/* what gpg said during one operation (status lines) */
+#define ST_RAN		0x01	/* gpg ran: a status line or a diagnostic */
+#define ST_PLAINTEXT	0x02	/* literal data was output */
+#define ST_DECRYPT_OK	0x04	/* DECRYPTION_OKAY */
+#define ST_INTEGRITY	0x08	/* MDC or AEAD protected (DECRYPTION_INFO) */
+#define ST_ENCRYPTED	0x10	/* the input holds encrypted data */
+#define ST_SESSION_KEY	0x20	/* a team key opened the session key */
+#define ST_DATA_BAD	0x40	/* BADMDC or DECRYPTION_FAILED */
+
+struct pgp {
+	gpgme_ctx_t	 team;		/* team home: decrypt */
+	gpgme_ctx_t	 keys;		/* correspondents' keyring */
+	char		*team_home;
+	char		*pass;		/* NULL: no passphrase file */
+	size_t		 passlen;
+	int		 pass_asked;	/* callback calls in this operation */
+	int		 st;		/* ST_* of the current operation */
+};
+
+/* an output gpgme_data_t that wipes what it lets go of, with a cap */
+struct sink {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+	size_t	 max;
+	int	 over;			/* gpg wrote more than max */
+};
+
+static const char *const gpg_conf_lines[] = {
+	"no-auto-key-retrieve",
+	"no-auto-key-import",
+	"auto-key-locate clear,local",	/* clear: also an earlier wkd */
+	"keyserver-options no-auto-key-retrieve",
+	"disable-dirmngr",
+	"trust-model always",
+	NULL
+};
+static const char *const agent_conf_lines[] = {
+	"allow-loopback-pinentry",
+	NULL
+};
 
 static int pgp_ready;
+
+const char *
+pgp_sig_str(enum pgp_sig_status s)
+{
+	static const char *const names[] = { "none", "good", "bad",
+	    "expired", "revoked", "unknown-key" };
+
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] :
+	    "bad";
+}
+
+/* --- engine and contexts ------------------------------------------------ */
 
 static int
 pgp_init(struct mg_err *err)
@@ -36,27 +124,873 @@ pgp_init(struct mg_err *err)
 	return 0;
 }
 
+/* status_cb - remember what gpg reported; never cancels */
+static gpgme_error_t
+status_cb(void *hook, const char *kw, const char *args)
+{
+	static const struct { const char *kw; int st; } map[] = {
+		{ "PLAINTEXT", ST_PLAINTEXT },
+		{ "DECRYPTION_OKAY", ST_DECRYPT_OK },
+		{ "DECRYPTION_KEY", ST_SESSION_KEY },
+		{ "BADMDC", ST_DATA_BAD },
+		{ "DECRYPTION_FAILED", ST_DATA_BAD },
+		{ "ENC_TO", ST_ENCRYPTED },
+		{ "BEGIN_DECRYPTION", ST_ENCRYPTED },
+	};
+	struct pgp *p = hook;
+	unsigned mdc = 0, sym = 0, aead = 0;
+	size_t i;
+
+	if (kw == NULL || *kw == '\0')
+		return 0;
+	p->st |= ST_RAN;
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(kw, map[i].kw) == 0)
+			p->st |= map[i].st;
+	/* "DECRYPTION_INFO <mdc_method> <sym_algo> [<aead_algo>]" */
+	if (strcmp(kw, "DECRYPTION_INFO") == 0 && args != NULL &&
+	    sscanf(args, "%u %u %u", &mdc, &sym, &aead) >= 2 &&
+	    (mdc != 0 || aead != 0))
+		p->st |= ST_INTEGRITY;
+	return 0;
+}
+
+/* pass_cb - the passphrase file's content, once per operation */
+static gpgme_error_t
+pass_cb(void *hook, const char *uid_hint, const char *info, int prev_bad,
+    int fd)
+{
+	struct pgp *p = hook;
+
+	(void)uid_hint;
+	(void)info;
+	if (p->pass == NULL || prev_bad || p->pass_asked++ > 0)
+		return gpg_error(GPG_ERR_CANCELED);	/* never loop */
+	if (gpgme_io_writen(fd, p->pass, p->passlen) != 0 ||
+	    gpgme_io_writen(fd, "\n", 1) != 0)
+		return gpg_error_from_syserror();
+	return 0;
+}
+
+/* pgp_ctx - a context on home: loopback pinentry, offline, no key fetch */
 static int
-pgp_ctx(const char *home, gpgme_ctx_t *ctx_r, struct mg_err *err)
+pgp_ctx(const char *home, struct pgp *p, gpgme_ctx_t *ctx_r,
+    struct mg_err *err)
 {
 	gpgme_ctx_t ctx = NULL;
+	gpgme_engine_info_t ei;
 	gpgme_error_t e;
+	char *gpg = NULL;
 
+	*ctx_r = NULL;
 	if (pgp_init(err) != 0)
 		return -1;
-	if ((e = gpgme_new(&ctx)) != 0 ||
-	    (e = gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP, NULL,
-	    home)) != 0 ||
+	if ((e = gpgme_new(&ctx)) != 0)
+		goto fail;
+	/* keep the engine gpgme is configured with (NULL: built-in path) */
+	for (ei = gpgme_ctx_get_engine_info(ctx); ei != NULL; ei = ei->next)
+		if (ei->protocol == GPGME_PROTOCOL_OpenPGP &&
+		    ei->file_name != NULL)
+			gpg = xstrdup(ei->file_name);
+	e = gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP, gpg, home);
+	free(gpg);
+	if (e != 0 ||
 	    (e = gpgme_set_pinentry_mode(ctx,
-	    GPGME_PINENTRY_MODE_LOOPBACK)) != 0) {
-		mg_err_set(err, MG_ERR_TEMP, "gpgme context: %s",
-		    gpgme_strerror(e));
-		gpgme_release(ctx);
-		return -1;
+	    GPGME_PINENTRY_MODE_LOOPBACK)) != 0)
+		goto fail;
+	gpgme_set_offline(ctx, 1);	/* --disable-dirmngr, as in gpg.conf */
+	e = gpgme_set_ctx_flag(ctx, "auto-key-retrieve", "0");
+	if (e != 0 && gpg_err_code(e) != GPG_ERR_UNKNOWN_NAME)
+		goto fail;
+	if (p != NULL) {
+		/* "full-status": every status line, not only a few */
+		if ((e = gpgme_set_ctx_flag(ctx, "full-status", "1")) != 0)
+			goto fail;
+		gpgme_set_status_cb(ctx, status_cb, p);
+		gpgme_set_passphrase_cb(ctx, pass_cb, p);
 	}
 	*ctx_r = ctx;
 	return 0;
+fail:
+	mg_err_set(err, MG_ERR_TEMP, "gpgme context for %s: %s", home,
+	    gpgme_strerror(e));
+	gpgme_release(ctx);
+	return -1;
 }
+
+/* --- output sinks ------------------------------------------------------- */
+
+static ssize_t
+sink_write(void *hook, const void *buf, size_t n)
+{
+	struct sink *s = hook;
+	size_t room = s->max - s->len, want;
+	char *nd;
+
+	if (n > room) {
+		s->over = 1;	/* keep what fits, then stop gpg */
+		n = room;
+	}
+	if (s->len + n > s->cap) {
+		want = s->cap ? s->cap : 4096;
+		while (want < s->len + n)
+			want *= 2;
+		/* copy by hand: realloc would free plaintext unwiped */
+		nd = xmalloc(want);
+		if (s->len > 0)
+			memcpy(nd, s->data, s->len);
+		xfreezero(s->data, s->cap);
+		s->data = nd;
+		s->cap = want;
+	}
+	if (n > 0)
+		memcpy(s->data + s->len, buf, n);
+	s->len += n;
+	if (s->over) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return (ssize_t)n;
+}
+
+static struct gpgme_data_cbs sink_cbs = { NULL, sink_write, NULL, NULL };
+
+static gpgme_error_t
+sink_open(struct sink *s, size_t max, gpgme_data_t *d_r)
+{
+	memset(s, 0, sizeof(*s));
+	s->max = max;
+	return gpgme_data_new_from_cbs(d_r, &sink_cbs, s);
+}
+
+static void
+sink_wipe(struct sink *s)
+{
+	xfreezero(s->data, s->cap);
+	memset(s, 0, sizeof(*s));
+}
+
+/* sink_to_buf - append to out (buf semantics: cut at out->max) */
+static void
+sink_to_buf(struct sink *s, struct buf *out)
+{
+	if (s->len > 0)
+		(void)buf_append(out, s->data, s->len);	/* sets truncated */
+	if (s->over)
+		out->truncated = 1;
+}
+
+static size_t
+buf_room(const struct buf *b)
+{
+	return b->max > b->len ? b->max - b->len : 0;
+}
+
+/* --- classifying failures ----------------------------------------------- */
+
+/* input_error - codes with which gpg rejects the data it was given */
+static int
+input_error(gpgme_error_t e)
+{
+	static const gpg_err_code_t codes[] = {
+		GPG_ERR_GENERAL, GPG_ERR_UNKNOWN_PACKET, GPG_ERR_UNKNOWN_VERSION,
+		GPG_ERR_PUBKEY_ALGO, GPG_ERR_DIGEST_ALGO, GPG_ERR_BAD_PUBKEY,
+		GPG_ERR_BAD_SIGNATURE, GPG_ERR_CHECKSUM, GPG_ERR_CIPHER_ALGO,
+		GPG_ERR_INV_PACKET, GPG_ERR_INV_ARMOR, GPG_ERR_BAD_KEY,
+		GPG_ERR_NO_ENCRYPTION_SCHEME, GPG_ERR_BAD_MPI, GPG_ERR_SIG_CLASS,
+		GPG_ERR_UNEXPECTED, GPG_ERR_INV_KEYLEN, GPG_ERR_NOT_ENCRYPTED,
+		GPG_ERR_NO_DATA, GPG_ERR_INV_OBJ, GPG_ERR_TRUNCATED,
+		GPG_ERR_INV_DATA, GPG_ERR_UNSUPPORTED_ALGORITHM, GPG_ERR_BAD_DATA,
+		GPG_ERR_WRONG_KEY_USAGE, GPG_ERR_INV_LENGTH,
+		GPG_ERR_UNEXPECTED_TAG, GPG_ERR_UNKNOWN_ALGORITHM,
+		GPG_ERR_DECRYPT_FAILED, GPG_ERR_INV_CURVE, GPG_ERR_UNKNOWN_CURVE,
+		GPG_ERR_LEGACY_KEY, GPG_ERR_WRONG_SECKEY, GPG_ERR_COMPR_ALGO,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (gpg_err_code(e) == codes[i])
+			return 1;
+	return 0;
+}
+
+/*
+ * gpg_ran - did the last operation on ctx run gpg?  Status lines say so;
+ * without any (a CRC error in the armor prints none), gpg's own
+ * diagnostics ("gpg: ...") do.  A gpg that could not start leaves none,
+ * or only the loader's complaint.  gpgme may finish before it has read
+ * them all: then we say no, and the retry gets it right.
+ */
+static int
+gpg_ran(struct pgp *p, gpgme_ctx_t ctx)
+{
+	gpgme_data_t diag = NULL;
+	char *t;
+	size_t n = 0;
+
+	if (p->st & ST_RAN)
+		return 1;
+	if (gpgme_data_new(&diag) != 0)
+		return 0;
+	if (gpgme_op_getauditlog(ctx, diag, GPGME_AUDITLOG_DIAG) != 0) {
+		gpgme_data_release(diag);
+		return 0;
+	}
+	t = gpgme_data_release_and_get_mem(diag, &n);
+	if (t != NULL && n >= 5 && memcmp(t, "gpg: ", 5) == 0)
+		p->st |= ST_RAN;
+	gpgme_free(t);
+	return (p->st & ST_RAN) != 0;
+}
+
+/* classify - fill err for a failed operation on ctx; returns -1 */
+static int
+classify(struct pgp *p, gpgme_ctx_t ctx, gpgme_error_t e, const char *what,
+    struct mg_err *err)
+{
+	switch (gpg_err_code(e)) {
+	case GPG_ERR_CANCELED:
+	case GPG_ERR_NO_PASSPHRASE:
+	case GPG_ERR_NO_PIN_ENTRY:
+		mg_err_set(err, MG_ERR_TEMP, "%s: the team key needs a "
+		    "passphrase and %s", what, p->pass == NULL ?
+		    "no passphrase file is configured" :
+		    "the one from the passphrase file was not accepted");
+		return -1;
+	case GPG_ERR_BAD_PASSPHRASE:
+		mg_err_set(err, MG_ERR_TEMP, "%s: wrong passphrase in the "
+		    "passphrase file", what);
+		return -1;
+	default:
+		break;
+	}
+	if (!gpg_ran(p, ctx))
+		mg_err_set(err, MG_ERR_TEMP, "%s: gpg did not run (%s)", what,
+		    gpgme_strerror(e));
+	else if (input_error(e))
+		mg_err_set(err, MG_ERR_PERM, "%s: %s", what,
+		    gpgme_strerror(e));
+	else
+		mg_err_set(err, MG_ERR_TEMP, "%s: OpenPGP engine: %s", what,
+		    gpgme_strerror(e));
+	return -1;
+}
+
+/* has_keyid - does the secret key hold a usable subkey with this key id? */
+static int
+has_keyid(gpgme_key_t k, const char *keyid)
+{
+	gpgme_subkey_t sk;
+
+	for (sk = k->subkeys; sk != NULL; sk = sk->next)
+		if (sk->secret && sk->keyid != NULL &&
+		    strcasecmp(sk->keyid, keyid) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * no_seckey - "No secret key" is also what an agent that cannot start
+ * looks like.  PERM only if the agent lists a team secret key and no
+ * recipient of dr is one of the team's secret (sub)keys.  A fresh context
+ * keeps dr valid.
+ */
+static int
+no_seckey(struct pgp *p, gpgme_decrypt_result_t dr, struct mg_err *err)
+{
+	gpgme_ctx_t ctx = NULL;
+	gpgme_key_t k = NULL;
+	gpgme_recipient_t r;
+	gpgme_error_t e;
+	int nkeys = 0, ours = 0;
+
+	if (pgp_ctx(p->team_home, NULL, &ctx, err) != 0)
+		return -1;
+	e = gpgme_op_keylist_start(ctx, NULL, 1);
+	while (e == 0 && (e = gpgme_op_keylist_next(ctx, &k)) == 0) {
+		nkeys++;
+		for (r = dr != NULL ? dr->recipients : NULL; r != NULL;
+		    r = r->next)
+			if (r->keyid != NULL && has_keyid(k, r->keyid))
+				ours = 1;
+		gpgme_key_unref(k);
+	}
+	gpgme_release(ctx);
+	if (gpg_err_code(e) != GPG_ERR_EOF)
+		mg_err_set(err, MG_ERR_TEMP, "listing the team's secret keys: "
+		    "%s", gpgme_strerror(e));
+	else if (nkeys == 0)
+		mg_err_set(err, MG_ERR_TEMP, "decrypt: no usable team secret "
+		    "key in %s (gpg-agent unavailable?)", p->team_home);
+	else if (ours)
+		mg_err_set(err, MG_ERR_TEMP, "decrypt: the team secret key "
+		    "for this message is present but unusable");
+	else
+		mg_err_set(err, MG_ERR_PERM, "decrypt: not encrypted to a "
+		    "team key");
+	return -1;
+}
+
+/* --- signatures --------------------------------------------------------- */
+
+static int
+forbidden_digest(gpgme_hash_algo_t h)
+{
+	return h == GPGME_MD_MD5 || h == GPGME_MD_MD2 || h == GPGME_MD_MD4;
+}
+
+/* sig_verdict - from bad, upgraded only by a clean status */
+static void
+sig_verdict(gpgme_signature_t s, struct pgp_sig *res)
+{
+	enum pgp_sig_status v = PGP_SIG_BAD;
+
+	switch (gpg_err_code(s->status)) {
+	case GPG_ERR_NO_ERROR:
+		v = PGP_SIG_GOOD;
+		if (s->summary & GPGME_SIGSUM_KEY_REVOKED)
+			v = PGP_SIG_REVOKED;
+		else if (s->summary & (GPGME_SIGSUM_SIG_EXPIRED |
+		    GPGME_SIGSUM_KEY_EXPIRED))
+			v = PGP_SIG_EXPIRED;
+		if (s->summary & (GPGME_SIGSUM_RED | GPGME_SIGSUM_SYS_ERROR) ||
+		    s->wrong_key_usage)
+			v = PGP_SIG_BAD;
+		break;
+	case GPG_ERR_NO_PUBKEY:
+		v = PGP_SIG_UNKNOWN_KEY;
+		break;
+	case GPG_ERR_SIG_EXPIRED:
+	case GPG_ERR_KEY_EXPIRED:
+		v = PGP_SIG_EXPIRED;
+		break;
+	case GPG_ERR_CERT_REVOKED:
+		v = PGP_SIG_REVOKED;
+		break;
+	default:
+		break;
+	}
+	if (forbidden_digest(s->hash_algo))
+		v = PGP_SIG_BAD;
+	res->status = v;
+	res->weak_digest = s->hash_algo == GPGME_MD_SHA1;
+	(void)snprintf(res->fpr, sizeof(res->fpr), "%s",
+	    s->fpr != NULL ? s->fpr : "");
+}
+
+static void
+sig_init(struct pgp_sig *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->status = PGP_SIG_BAD;
+}
+
+/*
+ * run_verify - verify in the keyring home: text != NULL for a detached
+ * signature over text[0..len), else the signed content goes to out.
+ * The message verdict is the first signature's: the one the signer put
+ * first; a second signer cannot upgrade or hide it.  No signature is
+ * PGP_SIG_NONE only when gpg saw literal data (an unsigned message),
+ * else the input was not what the caller said (MG_ERR_PERM).
+ */
+static int
+run_verify(struct pgp *p, const char *sig, size_t siglen, const char *text,
+    size_t len, struct buf *out, struct pgp_sig *res, const char *what,
+    struct mg_err *err)
+{
+	gpgme_data_t dsig = NULL, dtext = NULL, plain = NULL;
+	gpgme_verify_result_t vr;
+	struct sink s;
+	gpgme_error_t e;
+	int rc = -1;
+
+	sig_init(res);
+	memset(&s, 0, sizeof(s));
+	if ((e = gpgme_data_new_from_mem(&dsig, sig, siglen, 0)) != 0 ||
+	    (text != NULL &&
+	    (e = gpgme_data_new_from_mem(&dtext, text, len, 0)) != 0) ||
+	    (text == NULL && (e = sink_open(&s, buf_room(out), &plain)) != 0)) {
+		mg_err_set(err, MG_ERR_TEMP, "%s: %s", what,
+		    gpgme_strerror(e));
+		goto out;
+	}
+	p->st = 0;
+	p->pass_asked = 0;
+	e = gpgme_op_verify(p->keys, dsig, dtext, plain);
+	if (s.over) {
+		/* cut at the limit: the check could not finish */
+		sink_to_buf(&s, out);
+		res->status = PGP_SIG_BAD;
+		rc = 0;
+		goto out;
+	}
+	if (e != 0) {
+		rc = classify(p, p->keys, e, what, err);
+		goto out;
+	}
+	if (!gpg_ran(p, p->keys)) {
+		mg_err_set(err, MG_ERR_TEMP, "%s: gpg did not run", what);
+		goto out;
+	}
+	vr = gpgme_op_verify_result(p->keys);
+	if (vr != NULL && vr->signatures != NULL)
+		sig_verdict(vr->signatures, res);
+	else if (text == NULL && (p->st & ST_PLAINTEXT) &&
+	    !(p->st & ST_ENCRYPTED))
+		res->status = PGP_SIG_NONE;
+	else {
+		mg_err_set(err, MG_ERR_PERM, "%s: no signature found", what);
+		goto out;
+	}
+	if (text == NULL)
+		sink_to_buf(&s, out);
+	rc = 0;
+out:
+	gpgme_data_release(dsig);
+	gpgme_data_release(dtext);
+	gpgme_data_release(plain);
+	sink_wipe(&s);
+	return rc;
+}
+
+/* --- passphrase file ---------------------------------------------------- */
+
+/* read_pass - a private, regular file of ours; one line, kept in p */
+static int
+read_pass(struct pgp *p, const char *path, struct mg_err *err)
+{
+	struct stat st;
+	char *data = NULL;
+	ssize_t n = 0;
+	int fd;
+
+	/* O_NOFOLLOW + fstat: lstat's checks, on the file we then read */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		mg_err_set(err, MG_ERR_TEMP, "passphrase file %s: %s", path,
+		    errno == ELOOP ? "is a symbolic link" : strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 077) != 0 || st.st_size > PASS_MAX) {
+		mg_err_set(err, MG_ERR_TEMP, "passphrase file %s: must be a "
+		    "regular file owned by uid %ld, mode 0600 or stricter, "
+		    "at most %d bytes", path, (long)geteuid(), PASS_MAX);
+		goto fail;
+	}
+	data = xmalloc(PASS_MAX + 1);
+	do
+		n = read(fd, data, PASS_MAX + 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 || n > PASS_MAX) {
+		mg_err_set(err, MG_ERR_TEMP, "passphrase file %s: %s", path,
+		    n < 0 ? strerror(errno) : "too long");
+		goto fail;
+	}
+	if (n > 0 && data[n - 1] == '\n')
+		n--;				/* one trailing newline */
+	if (n > 0 && data[n - 1] == '\r')
+		n--;
+	if (memchr(data, '\n', (size_t)n) != NULL ||
+	    memchr(data, '\0', (size_t)n) != NULL) {
+		mg_err_set(err, MG_ERR_TEMP, "passphrase file %s: more than "
+		    "one line", path);
+		goto fail;
+	}
+	data[n] = '\0';
+	(void)close(fd);	/* read-only */
+	p->pass = data;
+	p->passlen = (size_t)n;
+	return 0;
+fail:
+	if (fd >= 0)
+		(void)close(fd);
+	xfreezero(data, PASS_MAX + 1);
+	return -1;
+}
+
+/* --- homes -------------------------------------------------------------- */
+
+static int
+has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+	const char *q = text;
+
+	while (q != NULL) {
+		q += strspn(q, " \t");
+		/* strchr finds the NUL too: a last line without newline */
+		if (strncmp(q, line, n) == 0 && strchr(" \t\r\n", q[n]) != NULL)
+			return 1;
+		if ((q = strchr(q, '\n')) != NULL)
+			q++;
+	}
+	return 0;
+}
+
+/*
+ * ensure_conf - make file hold every line: create it (0600) if missing;
+ * if lines are missing, append them (last, so they win over an earlier
+ * contrary option); leave a complete file untouched (idempotent).
+ */
+static int
+ensure_conf(const char *home, const char *name, const char *const *lines,
+    struct mg_err *err)
+{
+	char *path = xasprintf("%s/%s", home, name), *old = NULL;
+	size_t oldlen = 0, i;
+	struct buf b;
+	int rc = -1, missing = 0;
+
+	buf_init(&b, 1 << 20);
+	if (access(path, F_OK) == 0) {
+		if (util_read_file(path, 1 << 20, &old, &oldlen, err) != 0)
+			goto out;
+		(void)buf_append(&b, old, oldlen);
+		if (oldlen > 0 && old[oldlen - 1] != '\n')
+			(void)buf_putc(&b, '\n');
+		(void)buf_puts(&b, "# required by madoguchi\n");
+	} else if (errno != ENOENT) {
+		mg_err_set(err, MG_ERR_TEMP, "%s: %s", path, strerror(errno));
+		goto out;
+	} else
+		(void)buf_puts(&b, "# written by madoguchi: keep these lines\n");
+	for (i = 0; lines[i] != NULL; i++)
+		if (old == NULL || !has_line(old, lines[i])) {
+			(void)buf_printf(&b, "%s\n", lines[i]);
+			missing++;
+		}
+	rc = 0;
+	if (missing > 0)
+		rc = util_write_file(path, b.data, b.len, 0600, err);
+out:
+	buf_free(&b);
+	free(old);
+	free(path);
+	return rc;
+}
+
+int
+pgp_home_setup(const char *home, struct mg_err *err)
+{
+	if (home == NULL || *home == '\0') {
+		mg_err_set(err, MG_ERR_TEMP, "no GnuPG home given");
+		return -1;
+	}
+	if (util_mkdir(home, 0700, err) != 0 ||
+	    ensure_conf(home, "gpg.conf", gpg_conf_lines, err) != 0 ||
+	    ensure_conf(home, "gpg-agent.conf", agent_conf_lines, err) != 0)
+		return -1;
+	return 0;
+}
+
+/* --- handle ------------------------------------------------------------- */
+
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int
+pgp_open(const char *team_home, const char *keyring_home,
+    const char *passphrase_file, struct pgp **pgp_r, struct mg_err *err)
+{
+	struct pgp *p;
+
+	*pgp_r = NULL;
+	if (team_home == NULL || keyring_home == NULL ||
+	    strcmp(team_home, keyring_home) == 0) {
+		mg_err_set(err, MG_ERR_TEMP, "pgp: the team home and the "
+		    "correspondents' keyring must be two directories");
+		return -1;
+	}
+	/*
+	 * Never create the team home here: gpg would happily make an empty
+	 * one, and every message would then look "not for us".  Its absence
+	 * is an outage the operator must fix; the messages wait meanwhile.
+	 */
+	if (!is_dir(team_home)) {
+		mg_err_set(err, MG_ERR_TEMP, "pgp: the team GnuPG home %s is "
+		    "missing", team_home);
+		return -1;
+	}
+	if (pgp_init(err) != 0)
+		return -1;
+	p = xcalloc(1, sizeof(*p));
+	p->team_home = xstrdup(team_home);
+	/* setup is idempotent: it writes only what is missing */
+	if ((passphrase_file != NULL &&
+	    read_pass(p, passphrase_file, err) != 0) ||
+	    pgp_home_setup(team_home, err) != 0 ||
+	    pgp_home_setup(keyring_home, err) != 0 ||
+	    pgp_ctx(team_home, p, &p->team, err) != 0 ||
+	    pgp_ctx(keyring_home, p, &p->keys, err) != 0) {
+		pgp_close(&p);
+		return -1;
+	}
+	*pgp_r = p;
+	return 0;
+}
+
+void
+pgp_close(struct pgp **pp)
+{
+	struct pgp *p;
+
+	if (pp == NULL || (p = *pp) == NULL)
+		return;
+	gpgme_release(p->team);
+	gpgme_release(p->keys);
+	if (p->pass != NULL)
+		xfreezero(p->pass, PASS_MAX + 1);
+	free(p->team_home);
+	xfreezero(p, sizeof(*p));
+	*pp = NULL;
+}
+
+/* --- decryption --------------------------------------------------------- */
+
+/* unwrap - strip the encryption layer in the team home into mid */
+static int
+unwrap(struct pgp *p, gpgme_data_t in, struct sink *mid, size_t max,
+    struct mg_err *err)
+{
+	gpgme_decrypt_result_t dr;
+	gpgme_data_t d = NULL;
+	gpgme_error_t e;
+	int rc = -1;
+
+	if ((e = sink_open(mid, max, &d)) != 0) {
+		mg_err_set(err, MG_ERR_TEMP, "decrypt: %s", gpgme_strerror(e));
+		return -1;
+	}
+	p->st = 0;
+	p->pass_asked = 0;
+	e = gpgme_op_decrypt_ext(p->team, GPGME_DECRYPT_UNWRAP, in, d);
+	dr = gpgme_op_decrypt_result(p->team);
+	if (dr != NULL && dr->legacy_cipher_nomdc)
+		mg_err_set(err, MG_ERR_PERM, "decrypt: no integrity "
+		    "protection (MDC): refused");
+	else if (mid->over)
+		mg_err_set(err, MG_ERR_PERM, "decrypt: more data than the "
+		    "ciphertext can hold");
+	else if (e != 0 && (p->st & ST_SESSION_KEY) && (p->st & ST_DATA_BAD))
+		/* gpgme may say "No secret key" here: another recipient's */
+		mg_err_set(err, MG_ERR_PERM, "decrypt: corrupt ciphertext "
+		    "(integrity check failed)");
+	else if (gpg_err_code(e) == GPG_ERR_NO_SECKEY && gpg_ran(p, p->team))
+		(void)no_seckey(p, dr, err);
+	else if (e != 0)
+		(void)classify(p, p->team, e, "decrypt", err);
+	else if (!(p->st & ST_DECRYPT_OK) || !(p->st & ST_INTEGRITY))
+		/* success must come with evidence of an intact MDC/AEAD */
+		mg_err_set(err, MG_ERR_PERM, "decrypt: no integrity "
+		    "protection reported: refused");
+	else
+		rc = 0;
+	gpgme_data_release(d);
+	return rc;
+}
+
+int
+pgp_decrypt(struct pgp *p, const char *in, size_t len, struct buf *out,
+    struct pgp_sig *sig, struct mg_err *err)
+{
+	gpgme_data_t din = NULL;
+	struct sink mid;
+	gpgme_error_t e;
+	int rc = -1;
+
+	sig_init(sig);
+	memset(&mid, 0, sizeof(mid));
+	if ((e = gpgme_data_new_from_mem(&din, in, len, 0)) != 0) {
+		mg_err_set(err, MG_ERR_TEMP, "decrypt: %s", gpgme_strerror(e));
+		goto out;
+	}
+	/* unwrapped = the packets inside: never more than the ciphertext */
+	if (unwrap(p, din, &mid, len + UNWRAP_SLACK, err) != 0)
+		goto out;
+	/* signed or literal data: the keyring home yields both */
+	rc = run_verify(p, mid.data != NULL ? mid.data : "", mid.len, NULL, 0,
+	    out, sig, "decrypted content", err);
+out:
+	gpgme_data_release(din);
+	sink_wipe(&mid);	/* on failure it may hold partial plaintext */
+	return rc;
+}
+
+/* --- verification ------------------------------------------------------- */
+
+int
+pgp_verify_detached(struct pgp *p, const char *data, size_t len,
+    const char *sig, size_t siglen, struct pgp_sig *res, struct mg_err *err)
+{
+	/* a NULL text would mean "opaque": keep an empty text detached */
+	return run_verify(p, sig, siglen, data != NULL ? data : "", len, NULL,
+	    res, "verify", err);
+}
+
+int
+pgp_verify_opaque(struct pgp *p, const char *in, size_t len,
+    struct buf *out, struct pgp_sig *res, struct mg_err *err)
+{
+	return run_verify(p, in, len, NULL, 0, out, res, "verify", err);
+}
+
+/* --- key import --------------------------------------------------------- */
+
+/* uid_matches - a valid user ID whose address is addr (lower-case) */
+static int
+uid_matches(gpgme_key_t k, const char *addr)
+{
+	gpgme_user_id_t u;
+	const char *a;
+
+	for (u = k->uids; u != NULL; u = u->next) {
+		if (u->revoked || u->invalid)
+			continue;
+		a = u->address != NULL ? u->address : u->email;
+		if (a != NULL && strcasecmp(a, addr) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * strip_secret - the data carried a secret key: keep only its public part
+ * (export it, delete the whole key, import the export again).
+ */
+static int
+strip_secret(struct pgp *p, const char *fpr, struct mg_err *err)
+{
+	gpgme_data_t pub = NULL;
+	gpgme_key_t k = NULL;
+	gpgme_error_t e;
+	int rc = -1;
+
+	p->st = 0;
+	if ((e = gpgme_data_new(&pub)) != 0 ||
+	    (e = gpgme_op_export(p->keys, fpr, 0, pub)) != 0 ||
+	    (e = gpgme_get_key(p->keys, fpr, &k, 0)) != 0 ||
+	    (e = gpgme_op_delete_ext(p->keys, k, GPGME_DELETE_ALLOW_SECRET |
+	    GPGME_DELETE_FORCE)) != 0 ||
+	    (e = gpgme_data_seek(pub, 0, SEEK_SET)) != 0 ||
+	    (e = gpgme_op_import(p->keys, pub)) != 0) {
+		mg_err_set(err, MG_ERR_TEMP, "removing an imported secret "
+		    "key %s: %s", fpr, gpgme_strerror(e));
+		goto out;
+	}
+	rc = 0;
+out:
+	gpgme_key_unref(k);
+	gpgme_data_release(pub);
+	return rc;
+}
+
+/* import_one - keep fpr if it is addr's, else undo a new import; 1 kept */
+static int
+import_one(struct pgp *p, const char *fpr, unsigned status, int secret,
+    const char *addr, struct mg_err *err)
+{
+	gpgme_key_t k = NULL;
+	gpgme_error_t e;
+	int kept = -1;
+
+	if (secret && strip_secret(p, fpr, err) != 0)
+		return -1;
+	if ((e = gpgme_get_key(p->keys, fpr, &k, 0)) != 0) {
+		mg_err_set(err, MG_ERR_TEMP, "reading imported key %s: %s",
+		    fpr, gpgme_strerror(e));
+		return -1;
+	}
+	if (uid_matches(k, addr))
+		kept = 1;
+	else if (!(status & GPGME_IMPORT_NEW))
+		kept = 0;	/* was here before: someone else's, leave it */
+	else if ((e = gpgme_op_delete_ext(p->keys, k,
+	    GPGME_DELETE_FORCE)) != 0)
+		mg_err_set(err, MG_ERR_TEMP, "removing imported key %s: %s",
+		    fpr, gpgme_strerror(e));
+	else
+		kept = 0;
+	gpgme_key_unref(k);
+	return kept;
+}
+
+int
+pgp_import_for(struct pgp *p, const char *data, size_t len,
+    const char *addr, char fpr_r[PGP_FPR_MAX], struct mg_err *err)
+{
+	gpgme_import_result_t ir;
+	gpgme_import_status_t is;
+	gpgme_data_t d = NULL;
+	gpgme_error_t e;
+	char *want = NULL, **fprs = NULL;
+	size_t n = 0, i, j;
+	unsigned *flags = NULL;
+	int kept = 0, r, any_secret;
+
+	if (fpr_r != NULL)
+		fpr_r[0] = '\0';
+	if ((want = util_addr_norm(addr)) == NULL) {
+		mg_err_set(err, MG_ERR_PERM, "import: no address to match");
+		return -1;
+	}
+	p->st = 0;
+	if ((e = gpgme_data_new_from_mem(&d, data, len, 0)) != 0 ||
+	    (e = gpgme_op_import(p->keys, d)) != 0) {
+		kept = classify(p, p->keys, e, "import", err);
+		goto out;
+	}
+	if (!gpg_ran(p, p->keys)) {
+		mg_err_set(err, MG_ERR_TEMP, "import: gpg did not run");
+		kept = -1;
+		goto out;
+	}
+	/* copy the list out: the next operation invalidates the result */
+	ir = gpgme_op_import_result(p->keys);
+	any_secret = ir != NULL && (ir->secret_read > 0 ||
+	    ir->secret_imported > 0);
+	for (is = ir != NULL ? ir->imports : NULL; is != NULL; is = is->next)
+		n++;
+	fprs = xcalloc(n + 1, sizeof(*fprs));
+	flags = xcalloc(n + 1, sizeof(*flags));
+	for (n = 0, is = ir != NULL ? ir->imports : NULL; is != NULL;
+	    is = is->next) {
+		if (is->result != 0 || is->fpr == NULL)
+			continue;
+		/* one entry per key, its statuses merged (public, secret) */
+		for (j = 0; j < n && strcmp(fprs[j], is->fpr) != 0; j++)
+			;
+		if (j == n)
+			fprs[n++] = xstrdup(is->fpr);
+		flags[j] |= is->status;
+	}
+	for (i = 0; i < n; i++) {
+		/* any secret data: strip every key it came with */
+		r = import_one(p, fprs[i], flags[i], any_secret ||
+		    (flags[i] & GPGME_IMPORT_SECRET) != 0, want, err);
+		if (r < 0) {
+			kept = -1;
+			goto out;
+		}
+		if (r > 0 && kept++ == 0 && fpr_r != NULL)
+			(void)snprintf(fpr_r, PGP_FPR_MAX, "%s", fprs[i]);
+	}
+out:
+	for (i = 0; fprs != NULL && i < n; i++)
+		free(fprs[i]);
+	free(fprs);
+	free(flags);
+	free(want);
+	gpgme_data_release(d);
+	return kept;
+}
+
+/* --- team key ----------------------------------------------------------- */
 
 int
 pgp_team_keygen(const char *home, const char *uid, char fpr_r[PGP_FPR_MAX],
@@ -68,7 +1002,8 @@ pgp_team_keygen(const char *home, const char *uid, char fpr_r[PGP_FPR_MAX],
 	gpgme_error_t e;
 	int rc = -1;
 
-	if (pgp_ctx(home, &ctx, err) != 0)
+	if (pgp_home_setup(home, err) != 0 ||
+	    pgp_ctx(home, NULL, &ctx, err) != 0)
 		return -1;
 	e = gpgme_op_createkey(ctx, uid, "ed25519", 0, 0, NULL,
 	    GPGME_CREATE_SIGN | GPGME_CREATE_CERT | GPGME_CREATE_NOPASSWD |

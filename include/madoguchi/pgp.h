@@ -2,17 +2,100 @@
  * pgp.h - every OpenPGP operation, through gpgme.  No other module sees a
  * gpgme type.
  *
- * gpgme is initialised lazily on first use: its start-up runs gpg to learn
- * its version (about 24 ms), which a message with no OpenPGP in it and
- * nothing to sign must not pay.  Every context uses the instance's own
- * GnuPG home and loopback pinentry: nothing ever prompts.
+ * Two GnuPG homes: the team's (its secret keys; decryption and signing)
+ * and the correspondents' keyring (reporters' public keys, imported from
+ * attachments and Autocrypt headers; verification).  Keeping them apart
+ * means a key sent by a stranger never lands next to the team's secrets.
+ * Both homes get a gpg.conf that forbids every network look-up (no
+ * keyserver, WKD or auto-key-locate: a sender-chosen domain must not learn
+ * that we read its mail).
+ *
+ * gpgme is initialised lazily by pgp_open: its start-up runs gpg to learn
+ * its version (about 24 ms), which a message with no OpenPGP in it must
+ * not pay.  Every context uses loopback pinentry: nothing ever prompts; a
+ * passphrase, if any, comes from a file and is never logged.
+ *
+ * Verdicts start from "bad" and are upgraded only on positive evidence:
+ * a signature by a key we do not hold is PGP_SIG_UNKNOWN_KEY, never good.
+ *
+ * Failures: MG_ERR_PERM when the input is at fault (not encrypted to us,
+ * corrupt, no integrity protection) - retrying will not help; MG_ERR_TEMP
+ * when the engine is unavailable (gpg missing, agent cannot start, home
+ * unreadable) - the message must wait in the spool.
  */
 #ifndef MADOGUCHI_PGP_H
 #define MADOGUCHI_PGP_H
 
+#include <stddef.h>
+
+#include "madoguchi/buf.h"
 #include "madoguchi/err.h"
 
 #define PGP_FPR_MAX	64
+
+enum pgp_sig_status {
+	PGP_SIG_NONE = 0,	/* no signature */
+	PGP_SIG_GOOD,		/* valid, by a key in the correspondents' keyring */
+	PGP_SIG_BAD,		/* does not verify, or a forbidden digest (MD5) */
+	PGP_SIG_EXPIRED,	/* signature or key expired */
+	PGP_SIG_REVOKED,	/* key revoked */
+	PGP_SIG_UNKNOWN_KEY	/* made by a key we do not hold */
+};
+
+struct pgp_sig {
+	enum pgp_sig_status status;
+	char	fpr[PGP_FPR_MAX];	/* signer's fingerprint (or key id) */
+	int	weak_digest;		/* made over SHA-1: verdict kept, flagged */
+};
+
+/* pgp_sig_str - "none", "good", "bad", "expired", "revoked", "unknown-key" */
+const char *pgp_sig_str(enum pgp_sig_status s);
+
+struct pgp;
+
+/*
+ * pgp_open - a handle on the team home and the correspondents' keyring
+ * (created 0700 if missing).  passphrase_file may be NULL (unprotected
+ * team key); if given it must be a regular file, mode 0600 or stricter,
+ * owned by us, else MG_ERR_TEMP.  Free with pgp_close.
+ */
+int	pgp_open(const char *team_home, const char *keyring_home,
+	    const char *passphrase_file, struct pgp **pgp_r,
+	    struct mg_err *err);
+void	pgp_close(struct pgp **pgp);
+
+/*
+ * pgp_decrypt - decrypt an OpenPGP message (armored or binary) with any of
+ * the team's secret keys (chosen from the ciphertext, not from any header)
+ * and append the plaintext to out.  A signature inside (sign+encrypt) is
+ * verified against the correspondents' keyring into *sig (PGP_SIG_NONE if
+ * unsigned).  A message without integrity protection (no MDC) is refused,
+ * never shown (MG_ERR_PERM).
+ */
+int	pgp_decrypt(struct pgp *p, const char *in, size_t len, struct buf *out,
+	    struct pgp_sig *sig, struct mg_err *err);
+
+/* pgp_verify_detached - signature sig over exactly data[0..len) */
+int	pgp_verify_detached(struct pgp *p, const char *data, size_t len,
+	    const char *sig, size_t siglen, struct pgp_sig *res,
+	    struct mg_err *err);
+
+/*
+ * pgp_verify_opaque - a clearsigned text or a signed (not encrypted)
+ * OpenPGP message: appends the signed content to out and sets *res.
+ */
+int	pgp_verify_opaque(struct pgp *p, const char *in, size_t len,
+	    struct buf *out, struct pgp_sig *res, struct mg_err *err);
+
+/*
+ * pgp_import_for - import the public keys in data (armored or binary) into
+ * the correspondents' keyring, keeping only keys with a user ID whose
+ * address is addr (case-insensitive); secret keys are never imported.
+ * Returns the number of keys kept (0 if none), -1 on error.  The
+ * fingerprint of the first kept key is written to fpr_r if not NULL.
+ */
+int	pgp_import_for(struct pgp *p, const char *data, size_t len,
+	    const char *addr, char fpr_r[PGP_FPR_MAX], struct mg_err *err);
 
 /*
  * pgp_team_keygen - create the team key in home: an ed25519 primary key
@@ -22,5 +105,12 @@
  */
 int	pgp_team_keygen(const char *home, const char *uid,
 	    char fpr_r[PGP_FPR_MAX], struct mg_err *err);
+
+/*
+ * pgp_home_setup - write the no-network gpg.conf (and gpg-agent.conf
+ * allowing loopback pinentry) into home, 0600.  init calls it for both
+ * homes; pgp_open checks it is in place.
+ */
+int	pgp_home_setup(const char *home, struct mg_err *err);
 
 #endif
