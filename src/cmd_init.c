@@ -2,8 +2,8 @@
  * cmd_init.c - "madoguchi init DIR": a self-contained instance.
  *
  * DIR/madoguchi.conf (every key, commented), the SQLite database, the
- * spool, a templates folder for local overrides and a GnuPG home with a
- * new team key.  Folders 0700, files 0600.  Refuses to touch a folder
+ * spool, a templates folder for local overrides, a GnuPG home with a new
+ * team key and a second one for the correspondents' public keys.  Folders 0700, files 0600.  Refuses to touch a folder
  * that already holds an instance.
  */
 #include <errno.h>
@@ -113,8 +113,10 @@ cmd_init(int argc, char **argv, const char *config)
 		fprintf(stderr, "madoguchi: warning: %s is long: gpg-agent may "
 		    "fail to create its socket (keep it under %zu bytes)\n",
 		    conf->gnupg, GNUPG_HOME_MAX);
+	/* both GnuPG homes get the no-network gpg.conf before any key */
 	if (spool_create(conf->spool, &err) != 0 ||
-	    util_mkdir(conf->gnupg, 0700, &err) != 0 ||
+	    pgp_home_setup(conf->gnupg, &err) != 0 ||
+	    pgp_home_setup(conf->keyring, &err) != 0 ||
 	    util_mkdir(conf->templates, 0700, &err) != 0)
 		goto fail;
 	uid = xasprintf("%s <%s>", name, address);

@@ -24,6 +24,7 @@
 enum conf_type {
 	CONF_STR,		/* any text */
 	CONF_PATH,		/* text, resolved against the file's directory */
+	CONF_OPTPATH,		/* the same, or empty for none (NULL) */
 	CONF_TAG,		/* ticket prefix */
 	CONF_SIZE,		/* 50M */
 	CONF_INT		/* bounded integer */
@@ -53,6 +54,9 @@ static const struct conf_key conf_keys[] = {
 	    "Fingerprint of the team key in the GnuPG home below." },
 	{ "team", "languages", CONF_STR, OFF(team_languages), "ja, en", 0, 0,
 	    "Languages of mail sent to reporters, in order." },
+	{ "team", "passphrase_file", CONF_OPTPATH, OFF(passphrase_file), "",
+	    0, 0, "File holding the team key's passphrase (mode 0600, owned "
+	    "by the instance's user); empty if the key has none." },
 	{ "paths", "database", CONF_PATH, OFF(database), "madoguchi.db", 0, 0,
 	    "SQLite database (its directory must be writable: WAL files)." },
 	{ "paths", "spool", CONF_PATH, OFF(spool), "spool", 0, 0,
@@ -61,6 +65,9 @@ static const struct conf_key conf_keys[] = {
 	{ "paths", "gnupg", CONF_PATH, OFF(gnupg), "gnupg", 0, 0,
 	    "GnuPG home holding the team key (keep the path short: "
 	    "gpg-agent's socket path must stay under 107 bytes)." },
+	{ "paths", "keyring", CONF_PATH, OFF(keyring), "keyring", 0, 0,
+	    "GnuPG home of the correspondents' public keys (from attached "
+	    "keys and Autocrypt headers), apart from the team's secrets." },
 	{ "paths", "templates", CONF_PATH, OFF(templates), "templates", 0, 0,
 	    "Local templates; missing ones fall back to the installed set." },
 	{ "limits", "max_message_size", CONF_SIZE, OFF(max_message_size),
@@ -131,6 +138,10 @@ conf_set(struct conf *c, const struct conf_key *k, const char *value,
 	case CONF_STR:
 		free(*(char **)base);
 		*(char **)base = xstrdup(value);
+		return 0;
+	case CONF_OPTPATH:
+		free(*(char **)base);
+		*(char **)base = *value == '\0' ? NULL : util_path(c->dir, value);
 		return 0;
 	case CONF_PATH:
 		if (*value == '\0') {
@@ -310,6 +321,7 @@ conf_free(struct conf **cp)
 	for (i = 0; i < NKEYS; i++)
 		if (conf_keys[i].type == CONF_STR ||
 		    conf_keys[i].type == CONF_PATH ||
+		    conf_keys[i].type == CONF_OPTPATH ||
 		    conf_keys[i].type == CONF_TAG)
 			free(*(char **)((char *)c + conf_keys[i].off));
 	free(c->file);

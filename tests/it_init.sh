@@ -9,15 +9,15 @@ check "madoguchi.conf exists" test -f "$INST/madoguchi.conf"
 eq "conf is 0600" "$(stat -c %a "$INST/madoguchi.conf")" 600
 eq "database is 0600" "$(stat -c %a "$INST/madoguchi.db")" 600
 eq "instance folder is 0700" "$(stat -c %a "$INST")" 700
-for d in spool spool/new spool/cur spool/tmp spool/quarantine spool/meta gnupg templates; do
+for d in spool spool/new spool/cur spool/tmp spool/quarantine spool/meta gnupg keyring templates; do
 	eq "$d is 0700" "$(stat -c %a "$INST/$d")" 700
 done
 
 # every key is present and has a comment line right above it
 awk '/^[a-z_]+ = /{ if (prev !~ /^;/) bad++ ; n++ } { prev = $0 }
-     END { exit (n >= 15 && bad == 0) ? 0 : 1 }' "$CONF"
+     END { exit (n >= 17 && bad == 0) ? 0 : 1 }' "$CONF"
 check "every key commented" test $? -eq 0
-for k in name address tag key languages database spool gnupg templates \
+for k in name address tag key languages passphrase_file database spool gnupg keyring templates \
     max_message_size max_attempts max_mime_depth max_parts max_header_size \
     max_text_size; do
 	check "key $k present" grep -q "^$k = " "$CONF"
@@ -33,6 +33,11 @@ contains "primary signs and certifies" "$(echo "$cols" | grep '^sec' | cut -d: -
 contains "primary curve" "$(echo "$cols" | grep '^sec' | cut -d: -f17)" "ed25519"
 contains "subkey is cv25519" "$(echo "$cols" | grep '^ssb' | cut -d: -f4,12,17)" "18:e:cv25519"
 contains "uid" "$(echo "$cols" | grep '^uid' | cut -d: -f10)" "Test CSIRT <csirt@test.example>"
+# GnuPG never reaches the network on its own
+for h in gnupg keyring; do
+	check "$h: gpg.conf forbids key look-ups" grep -q "^no-auto-key-retrieve" "$INST/$h/gpg.conf"
+	eq "$h: gpg.conf is 0600" "$(stat -c %a "$INST/$h/gpg.conf")" 600
+done
 check "no passphrase on the demo key" gpg --homedir "$INST/gnupg" --batch \
     --pinentry-mode loopback --passphrase '' --yes -o /dev/null --sign "$CONF"
 

@@ -97,6 +97,10 @@ test_default_file_loads(void **state)
 	assert_string_equal(c->spool, want);
 	in_dir("gnupg", want);
 	assert_string_equal(c->gnupg, want);
+	in_dir("keyring", want);
+	assert_string_equal(c->keyring, want);
+	/* an empty passphrase_file means the team key has none */
+	assert_null(c->passphrase_file);
 	in_dir("templates", want);
 	assert_string_equal(c->templates, want);
 	assert_int_equal(c->max_message_size, 52428800);
@@ -161,8 +165,8 @@ test_default_file_team_values(void **state)
 
 /* every key of struct conf, in the file */
 static const char *const all_keys[] = {
-	"name", "address", "tag", "key", "languages",
-	"database", "spool", "gnupg", "templates",
+	"name", "address", "tag", "key", "languages", "passphrase_file",
+	"database", "spool", "gnupg", "keyring", "templates",
 	"max_message_size", "max_attempts", "max_mime_depth", "max_parts",
 	"max_header_size", "max_text_size",
 };

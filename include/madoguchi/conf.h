@@ -26,11 +26,13 @@ struct conf {
 	char	*team_tag;		/* ticket tag prefix: "CSIRT" */
 	char	*team_key;		/* team key fingerprint, may be "" */
 	char	*team_languages;
+	char	*passphrase_file;	/* NULL: the team key has none */
 
 	/* [paths], already resolved against dir */
 	char	*database;
 	char	*spool;
 	char	*gnupg;
+	char	*keyring;		/* correspondents' public keys */
 	char	*templates;
 
 	/* [limits] */
