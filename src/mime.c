@@ -26,6 +26,8 @@
 #include "madoguchi/mimescan.h"
 #include "madoguchi/xalloc.h"
 
+#include "mime_int.h"
+
 #define MAX_HEADERS	1000
 #define MAX_REFS	100
 #define MAX_PARAMS	64
@@ -38,7 +40,8 @@ static const char *flag_names[MIME_F_COUNT] = {
 	"unknown-transfer-encoding", "unknown-charset", "charset-guessed",
 	"charset-mislabelled", "invalid-characters", "bad-encoded-word",
 	"header-truncated", "text-truncated", "no-content-type", "bad-date",
-	"parse-failed", "no-body", "too-many-headers",
+	"parse-failed", "no-body", "too-many-headers", "undecryptable",
+	"weak-digest", "partly-signed", "partly-encrypted",
 };
 
 const char *
@@ -47,16 +50,6 @@ mime_flag_name(enum mime_flag f)
 	return f < MIME_F_COUNT ? flag_names[f] : "unknown";
 }
 
-#define SET(m, f)	((m)->flags |= 1u << (f))
-
-struct walk {
-	struct mime_msg		*msg;
-	const struct mime_limits *lim;
-	struct buf		 text;
-	size_t			 attcap;
-	const char		*top_hdr;	/* the message's header block */
-	size_t			 top_hdr_len;
-};
 
 static void
 charset_flags(struct mime_msg *m, unsigned cf)
@@ -376,6 +369,12 @@ content_type_str(const struct mailmime_content *ct)
 	return util_str_lower(xasprintf("%.100s/%.100s", type, sub));
 }
 
+char *
+mime_ctype(const struct mailmime *p)
+{
+	return content_type_str(p->mm_content_type);
+}
+
 /* the raw parameters of a part: Content-Type's then Content-Disposition's */
 static size_t
 part_params(const struct mailmime *p, struct hdrdecode_param *out,
@@ -468,32 +467,76 @@ decode_body(struct mime_msg *m, const struct mailmime_data *d, enum cte e,
 static void part_headers(const struct walk *w, const struct mailmime *p,
     size_t depth, const char **h_r, size_t *len_r);
 
+void
+mime_decode_part(struct walk *w, const struct mailmime *p, char **out,
+    size_t *len)
+{
+	struct mailmime_single_fields sf;
+
+	mailmime_single_fields_init(&sf, p->mm_mime_fields, p->mm_content_type);
+	decode_body(w->msg, p->mm_type == MAILMIME_SINGLE ?
+	    p->mm_data.mm_single : p->mm_body, part_cte(w->msg, &sf), out, len);
+}
+
+char *
+mime_part_filename(struct walk *w, const struct mailmime *p)
+{
+	struct hdrdecode_param params[MAX_PARAMS];
+	size_t np = part_params(p, params, MAX_PARAMS);
+	unsigned hf = 0;
+	char *f;
+
+	f = hdrdecode_param(params, np, "filename", 1024, &hf);
+	if (f == NULL)
+		f = hdrdecode_param(params, np, "name", 1024, &hf);
+	if (hf & HDRDECODE_F_BAD_WORD)
+		SET(w->msg, MIME_F_BAD_ENCODED_WORD);
+	return f;
+}
+
+/* a new attachment record, or NULL when there are too many */
+static struct mime_attachment *
+new_attachment(struct walk *w)
+{
+	struct mime_msg *m = w->msg;
+
+	if (m->natt >= w->lim->max_parts) {
+		SET(m, MIME_F_TOO_MANY_PARTS);
+		return NULL;
+	}
+	if (m->natt == w->attcap) {
+		w->attcap = w->attcap ? w->attcap * 2 : 8;
+		m->att = xrealloc(m->att, w->attcap * sizeof(*m->att));
+	}
+	return memset(&m->att[m->natt++], 0, sizeof(*m->att));
+}
+
+void
+mime_add_file(struct walk *w, const char *filename, const char *ctype,
+    const char *data, size_t len)
+{
+	struct mime_attachment *a = new_attachment(w);
+
+	if (a == NULL)
+		return;
+	a->filename = filename ? xstrdup(filename) : NULL;
+	a->content_type = xstrdup(ctype);
+	a->size = len;
+	util_sha256_hex(data, len, a->sha256);
+}
+
 /* record an attachment: decoded only into its hash, never kept */
 static void
 add_attachment(struct walk *w, const struct mailmime *p, const char *ctype,
     const struct mailmime_data *d, enum cte e, size_t depth)
 {
 	struct mime_msg *m = w->msg;
-	struct hdrdecode_param params[MAX_PARAMS];
 	struct mime_attachment *a;
-	size_t np;
 	unsigned hf = 0, cf = 0;
 
-	if (m->natt >= w->lim->max_parts) {
-		SET(m, MIME_F_TOO_MANY_PARTS);
+	if ((a = new_attachment(w)) == NULL)
 		return;
-	}
-	if (m->natt == w->attcap) {
-		w->attcap = w->attcap ? w->attcap * 2 : 8;
-		m->att = xrealloc(m->att, w->attcap * sizeof(*m->att));
-	}
-	a = &m->att[m->natt++];
-	np = part_params(p, params, MAX_PARAMS);
-	a->filename = hdrdecode_param(params, np, "filename", 1024, &hf);
-	if (a->filename == NULL)
-		a->filename = hdrdecode_param(params, np, "name", 1024, &hf);
-	if (hf & HDRDECODE_F_BAD_WORD)
-		SET(m, MIME_F_BAD_ENCODED_WORD);
+	a->filename = mime_part_filename(w, p);
 	a->content_type = xstrdup(ctype);
 	if (strcmp(ctype, "application/unknown") == 0) {
 		/* libetpan's stand-in for a Content-Type it could not read:
@@ -555,9 +598,9 @@ lf_only(struct buf *b, size_t from)
 		b->data[o] = '\0';
 }
 
-static void
-append_text(struct walk *w, const char *label, const char *data, size_t len,
-    int html)
+void
+mime_append_text(struct walk *w, const char *label, const char *data,
+    size_t len, int html)
 {
 	struct mime_msg *m = w->msg;
 	unsigned cf = 0;
@@ -606,7 +649,6 @@ is_attachment(const struct mailmime_single_fields *sf)
 	    sf->fld_content_name != NULL;
 }
 
-static void walk(struct walk *w, struct mailmime *p, size_t depth);
 
 /*
  * walk_split - read a multipart body that libetpan could not split (a part
@@ -635,9 +677,10 @@ walk_split(struct walk *w, const char *body, size_t len, const char *b,
 
 				if (mailmime_parse(part, plen, &idx, &root) ==
 				    MAILIMF_NO_ERROR && root != NULL) {
-					walk(w, root->mm_type == MAILMIME_MESSAGE ?
+					mime_walk(w, root->mm_type ==
+					    MAILMIME_MESSAGE ?
 					    root->mm_data.mm_message.mm_msg_mime :
-					    root, depth + 1);
+					    root, depth + 1, 0);
 					mailmime_free(root);
 				}
 			}
@@ -729,27 +772,32 @@ best_alternative(clist *parts)
 	return it ? clist_content(it) : NULL;
 }
 
-static void
-walk(struct walk *w, struct mailmime *p, size_t depth)
+void
+mime_walk(struct walk *w, struct mailmime *p, size_t depth, int whole)
 {
 	struct mime_msg *m = w->msg;
 	struct mailmime_single_fields sf;
 	char *ctype, *data = NULL;
 	size_t len = 0;
 
-	if (p == NULL)
+	if (p == NULL || w->failed)
 		return;
 	if (depth > w->lim->max_depth) {
 		SET(m, MIME_F_TOO_DEEP);
 		return;
 	}
 	ctype = content_type_str(p->mm_content_type);
+	if (w->crypto != NULL && p->mm_type == MAILMIME_MULTIPLE &&
+	    mimepgp_multipart(w, p, ctype, depth, whole)) {
+		free(ctype);
+		return;
+	}
 	mailmime_single_fields_init(&sf, p->mm_mime_fields,
 	    p->mm_content_type);
 	switch (p->mm_type) {
 	case MAILMIME_MULTIPLE:
 		if (!boundary_used(p))
-			append_text(w, sf.fld_content_charset,
+			mime_append_text(w, sf.fld_content_charset,
 			    p->mm_body->dt_data.dt_text.dt_data,
 			    p->mm_body->dt_data.dt_text.dt_length, 0);
 		else if (clist_begin(p->mm_data.mm_multipart.mm_mp_list) ==
@@ -762,14 +810,16 @@ walk(struct walk *w, struct mailmime *p, size_t depth)
 			    p->mm_body->dt_data.dt_text.dt_length, b, strlen(b),
 			    depth);
 		} else if (strcmp(ctype, "multipart/alternative") == 0)
-			walk(w, best_alternative(p->mm_data.mm_multipart.mm_mp_list),
-			    depth + 1);
+			/* one rendering of the same content: still the whole */
+			mime_walk(w, best_alternative(
+			    p->mm_data.mm_multipart.mm_mp_list), depth + 1,
+			    whole);
 		else {
 			clistiter *it;
 
 			for (it = clist_begin(p->mm_data.mm_multipart.mm_mp_list);
 			    it != NULL; it = clist_next(it))
-				walk(w, clist_content(it), depth + 1);
+				mime_walk(w, clist_content(it), depth + 1, 0);
 		}
 		break;
 	case MAILMIME_MESSAGE:
@@ -801,9 +851,13 @@ walk(struct walk *w, struct mailmime *p, size_t depth)
 			 * boundary is read as text too) */
 			decode_body(m, p->mm_data.mm_single, part_cte(m, &sf),
 			    &data, &len);
-			append_text(w, sf.fld_content_charset, data, len,
-			    strcmp(ctype, "text/html") == 0);
-		} else
+			if (w->crypto == NULL || strcmp(ctype, "text/plain") != 0 ||
+			    !mimepgp_text(w, sf.fld_content_charset, data, len,
+			    whole))
+				mime_append_text(w, sf.fld_content_charset, data,
+				    len, strcmp(ctype, "text/html") == 0);
+		} else if (w->crypto == NULL ||
+		    !mimepgp_leaf(w, p, ctype, depth, whole))
 			add_attachment(w, p, ctype, p->mm_data.mm_single,
 			    part_cte(m, &sf), depth);
 		break;
@@ -855,9 +909,44 @@ cr_to_lf(const char *p, size_t len)
 	return q;
 }
 
+struct mailmime *
+mime_parse_bounded(struct walk *w, const char *data, size_t len)
+{
+	struct mimescan_result sr;
+	struct mailmime *root = NULL;
+	size_t idx = 0;
+
+	mimescan(data, len, w->lim->max_depth, w->lim->max_parts, &sr);
+	scan_flags(w->msg, sr.flags & ~(unsigned)MIMESCAN_F_NO_HEADERS);
+	if (mailmime_parse(data, sr.cut, &idx, &root) != MAILIMF_NO_ERROR) {
+		SET(w->msg, MIME_F_PARSE_FAILED);
+		return NULL;
+	}
+	return root;
+}
+
+char *
+mime_header_in(struct walk *w, const char *data, size_t len,
+    const char *name)
+{
+	struct mime_msg scratch;	/* flags of this look are not the message's */
+	struct rawhdr *rh = NULL;
+	const struct rawhdr *r;
+	size_t n = 0;
+	char *v = NULL;
+
+	memset(&scratch, 0, sizeof(scratch));
+	(void)split_headers(data, len, &rh, &n, &scratch);
+	if ((r = find_raw(rh, n, name)) != NULL)
+		v = decode_hdr(w->msg, r->val, r->vlen, w->lim->max_header);
+	free(rh);
+	return v;
+}
+
 int
 mime_parse(const char *raw, size_t len, const struct mime_limits *lim,
-    struct mime_msg **msg_r)
+    const struct mime_crypto *crypto, struct mime_msg **msg_r,
+    struct mg_err *err)
 {
 	struct mime_msg *m = xcalloc(1, sizeof(*m));
 	struct mimescan_result sr;
@@ -878,17 +967,21 @@ mime_parse(const char *raw, size_t len, const struct mime_limits *lim,
 	memset(&w, 0, sizeof(w));
 	w.msg = m;
 	w.lim = lim;
+	w.crypto = crypto;
+	w.err = err;
 	buf_init(&w.text, lim->max_text);
 
 	if (sr.flags & MIMESCAN_F_NO_HEADERS) {
 		/* a body with no headers: all of it is text */
-		append_text(&w, NULL, p, len, 0);
+		mime_append_text(&w, NULL, p, len, 0);
 		goto done;
 	}
 	body = split_headers(p, len, &rh, &nrh, m);
 	w.top_hdr = p;
 	w.top_hdr_len = body;
 	read_headers(m, rh, nrh, lim->max_header);
+	if (crypto != NULL)
+		mimepgp_autocrypt(&w);
 	/* text that needs a charset label and has none */
 	if (find_raw(rh, nrh, "Content-Type") == NULL &&
 	    !plain_ascii(p + body, len - body))
@@ -896,13 +989,13 @@ mime_parse(const char *raw, size_t len, const struct mime_limits *lim,
 	if (mailmime_parse(p, sr.cut, &idx, &root) != MAILIMF_NO_ERROR ||
 	    root == NULL) {
 		SET(m, MIME_F_PARSE_FAILED);
-		append_text(&w, NULL, p + body, len - body, 0);
+		mime_append_text(&w, NULL, p + body, len - body, 0);
 		goto done;
 	}
 	if (root->mm_type == MAILMIME_MESSAGE)
-		walk(&w, root->mm_data.mm_message.mm_msg_mime, 1);
+		mime_walk(&w, root->mm_data.mm_message.mm_msg_mime, 1, 1);
 	else
-		walk(&w, root, 1);
+		mime_walk(&w, root, 1, 1);
 done:
 	if (w.text.truncated)
 		SET(m, MIME_F_TEXT_TRUNCATED);
@@ -914,7 +1007,7 @@ done:
 	free(rh);
 	free(copy);
 	*msg_r = m;
-	return 0;
+	return w.failed ? -1 : 0;
 }
 
 const char *

@@ -30,6 +30,7 @@ static const struct mime_limits limits = {
 	.max_parts = 1000,
 	.max_header = 65536,
 	.max_text = 4 * 1024 * 1024,
+	.max_decrypted = 16 * 1024 * 1024,
 };
 
 struct att_want {
@@ -282,8 +283,8 @@ test_table(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *raw = cases[i].raw;
 
-		assert_int_equal(mime_parse(raw, strlen(raw), &limits,
-		    &msg), 0);
+		assert_int_equal(mime_parse(raw, strlen(raw), &limits, NULL,
+		    &msg, NULL), 0);
 		assert_non_null(msg);
 		check_case(&cases[i], msg);
 		mime_msg_free(&msg);
@@ -341,7 +342,7 @@ test_corpus(void **state)
 		    top, c->path);
 		CHECK(c, util_read_file(path, 1 << 20, &rawbuf, &len,
 		    &err) == 0, "cannot read %s: %s", path, err.msg);
-		(void)mime_parse(rawbuf, len, &limits, &msg);
+		(void)mime_parse(rawbuf, len, &limits, NULL, &msg, NULL);
 		assert_non_null(msg);
 		CHECK(c, msg->subject != NULL && msg->subject[0] != '\0',
 		    "no subject");
@@ -399,7 +400,8 @@ test_edges(void **state)
 		rawbuf = malloc(c->len ? c->len : 1);
 		assert_non_null(rawbuf);
 		memcpy(rawbuf, c->raw, c->len);
-		assert_int_equal(mime_parse(rawbuf, c->len, &limits, &msg),
+		assert_int_equal(mime_parse(rawbuf, c->len, &limits, NULL,
+		    &msg, NULL),
 		    0);
 		assert_non_null(msg);
 		CHECK(c, msg->nhdr == c->nhdr, "%zu headers", msg->nhdr);
@@ -454,7 +456,7 @@ test_random(void **state)
 			} else
 				raw[i] = (char)(r >> 8);
 		}
-		assert_int_equal(mime_parse(raw, len, &limits, &msg), 0);
+		assert_int_equal(mime_parse(raw, len, &limits, NULL, &msg, NULL), 0);
 		assert_non_null(msg);
 		if (msg->text == NULL || msg->text_len > limits.max_text ||
 		    !charset_utf8_valid((const unsigned char *)msg->text,
@@ -503,7 +505,8 @@ test_header_get(void **state)
 	    "\nbody\n";
 	size_t i;
 
-	assert_int_equal(mime_parse(raw, sizeof(raw) - 1, &limits, &msg),
+	assert_int_equal(mime_parse(raw, sizeof(raw) - 1, &limits, NULL,
+	    &msg, NULL),
 	    0);
 	assert_int_equal(msg->nhdr, 5);
 	assert_string_equal(msg->hdr[1].name, "X-Mailer");

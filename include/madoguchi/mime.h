@@ -15,7 +15,9 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "madoguchi/buf.h"
 #include "madoguchi/err.h"
+#include "madoguchi/pgp.h"
 #include "madoguchi/util.h"
 
 /* flags: what was wrong or guessed; names from mime_flag_name() */
@@ -45,6 +47,10 @@ enum mime_flag {
 	MIME_F_PARSE_FAILED,
 	MIME_F_NO_BODY,
 	MIME_F_TOO_MANY_HEADERS,
+	MIME_F_UNDECRYPTABLE,		/* encrypted, but not to us or damaged */
+	MIME_F_WEAK_DIGEST,		/* a signature over SHA-1 */
+	MIME_F_PARTLY_SIGNED,		/* a signature over a part only */
+	MIME_F_PARTLY_ENCRYPTED,	/* encrypted parts beside clear ones */
 	MIME_F_COUNT
 };
 
@@ -53,6 +59,7 @@ struct mime_limits {
 	size_t	max_parts;
 	size_t	max_header;		/* bytes per decoded header value */
 	size_t	max_text;		/* bytes of report text */
+	size_t	max_decrypted;		/* bytes of one decrypted payload */
 };
 
 struct mime_header {
@@ -65,6 +72,27 @@ struct mime_attachment {
 	char	*content_type;		/* lower-case "type/subtype" */
 	uint64_t size;			/* decoded bytes */
 	char	 sha256[UTIL_SHA256_HEX];	/* of the decoded bytes */
+};
+
+/*
+ * struct mime_crypto - the OpenPGP operations mime_parse may need, given
+ * by the caller (intake wires pgp.c in).  mime never calls gpgme itself,
+ * and the caller can start the engine only when a message needs it.  Each
+ * returns 0, or -1 with err: MG_ERR_PERM for bad input (the message is
+ * flagged and reading goes on), MG_ERR_TEMP for an engine outage (reading
+ * stops and mime_parse fails: the message must wait in the spool).
+ */
+struct mime_crypto {
+	void	*ctx;
+	int	(*decrypt)(void *ctx, const char *in, size_t len,
+		    struct buf *out, struct pgp_sig *sig, struct mg_err *err);
+	int	(*verify_detached)(void *ctx, const char *data, size_t len,
+		    const char *sig, size_t siglen, struct pgp_sig *res,
+		    struct mg_err *err);
+	int	(*verify_opaque)(void *ctx, const char *in, size_t len,
+		    struct buf *out, struct pgp_sig *res, struct mg_err *err);
+	int	(*import_keys)(void *ctx, const char *data, size_t len,
+		    const char *addr, struct mg_err *err);
 };
 
 struct mime_msg {
@@ -86,15 +114,22 @@ struct mime_msg {
 	struct mime_attachment	*att;
 	size_t			 natt;
 
+	int	 encrypted;		/* OpenPGP-encrypted content arrived */
+	struct pgp_sig sig;		/* signature over the whole message */
+	int	 keys_imported;		/* reporter keys kept from it */
+
 	uint32_t flags;			/* 1u << enum mime_flag */
 };
 
 /*
  * mime_parse - read raw[0..len).  *msg_r is always set to a new message
- * (free with mime_msg_free), even for hostile input.  Returns 0.
+ * (free with mime_msg_free), even for hostile input.  crypto may be NULL
+ * (OpenPGP content is then left as it is).  Returns 0, or -1 with err
+ * (MG_ERR_TEMP) when the crypto engine was needed and unavailable.
  */
 int	mime_parse(const char *raw, size_t len, const struct mime_limits *lim,
-	    struct mime_msg **msg_r);
+	    const struct mime_crypto *crypto, struct mime_msg **msg_r,
+	    struct mg_err *err);
 void	mime_msg_free(struct mime_msg **msg);
 
 /* mime_header_get - decoded value of the first header called name, or NULL */
