@@ -3,7 +3,9 @@
 # run its demo on Debian 12.  Run as root.  Safe to run again.
 #
 # libetpan-dev pulls in libcurl4-gnutls-dev; libcurl4-openssl-dev would
-# conflict with it, so the GnuTLS flavour is the one named here.
+# conflict with it, so the GnuTLS flavour is the one named here.  mutt
+# makes real PGP/MIME and inline PGP mail for the OpenPGP tests
+# (tests/pgp_fixtures.sh).
 set -eu
 
 export DEBIAN_FRONTEND=noninteractive
@@ -14,4 +16,4 @@ apt-get install -y --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config make \
 	libetpan-dev libgpgme-dev libcurl4-gnutls-dev libsqlite3-dev \
 	libinih-dev libjansson-dev libcmocka-dev \
-	gnupg gpg-agent sqlite3 jq python3 valgrind procps
+	gnupg gpg-agent sqlite3 jq python3 valgrind procps mutt
