@@ -130,4 +130,40 @@ mg spool retry >/dev/null
 eq "engine back: read by spool retry" "$(mg spool list --json | jq length)" 0
 eq "engine back: decrypted, not flagged" "$(mj "$T/again.eml" '[.encrypted, .signature, (.flags | index("undecryptable"))] | tostring')" '[true,"good",null]'
 
+# a production team key: passphrase-protected, the passphrase in a file
+pw='correct horse battery'
+gpg --homedir "$INST/gnupg" --batch --quiet --pinentry-mode loopback \
+    --passphrase "$pw" --quick-gen-key 'Example CSIRT prod <csirt@example.org>' \
+    rsa3072 encr,sign never 2>/dev/null
+pfpr=$(gpg --homedir "$INST/gnupg" --batch --with-colons --list-secret-keys 'Example CSIRT prod' |
+    awk -F: '/^fpr/ { print $10; exit }')
+check "protected team key made" test -n "$pfpr"
+gpg --homedir "$INST/gnupg" --batch --export "$pfpr" |
+    gpg --homedir "$FX/h/alice" --batch --quiet --import 2>/dev/null
+{
+	printf 'From: alice@example.net\nTo: csirt@example.org\nSubject: to the protected key\n'
+	printf 'Message-ID: <pw1@example.net>\nContent-Type: text/plain\n\n'
+	echo "Report for the production key" | gpg --homedir "$FX/h/alice" --batch \
+	    --trust-model always -a -e -r "$pfpr" 2>/dev/null
+} >"$T/pw.eml"
+gpgconf --homedir "$INST/gnupg" --reload gpg-agent	# forget cached passphrases
+deliver "$T/pw.eml"
+eq "protected key, no passphrase_file: waits" "$(mg spool list --json | jq '[.[] | select(.state == "pending")] | length')" 1
+printf '%s\n' "$pw" >"$INST/passphrase"
+chmod 644 "$INST/passphrase"
+set_conf passphrase_file passphrase
+mg spool retry >/dev/null
+eq "a passphrase file readable by others is refused: still waits" \
+    "$(mg spool list --json | jq '[.[] | select(.state == "pending")] | length')" 1
+contains "and the reason says why" "$(mg spool list --json | jq -r '.[0].last_error')" "passphrase"
+chmod 600 "$INST/passphrase"
+mg spool retry >/dev/null
+eq "0600 passphrase file: decrypted" "$(mj "$T/pw.eml" '[.encrypted, (.body | sub("\\n+$"; ""))] | tostring')" \
+    '[true,"Report for the production key"]'
+if grep -rq "$pw" "$INST/spool/meta" "$T/deliver.log" "$INST/madoguchi.db" 2>/dev/null; then
+	not_ok "the passphrase is never written anywhere"
+else
+	ok "the passphrase is never written anywhere"
+fi
+
 finish
