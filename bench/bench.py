@@ -16,6 +16,7 @@ import base64
 import subprocess
 
 SPAWN, MG, CONF, WORK, N = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+FX = sys.argv[6] if len(sys.argv) > 6 else None   # OpenPGP fixtures, if made
 
 
 def plain(i):
@@ -99,6 +100,43 @@ for kind, make in (("plain 4 KB report", plain), ("2 MB with attachments", large
     for p in files:
         os.unlink(p)
 
+if FX:
+    # a PGP/MIME signed+encrypted report (alice to the team, made by gpg),
+    # next to a bare "gpg --batch --decrypt" of its ciphertext
+    import email
+    src = open(os.path.join(FX, "msg", "pgpmime_signenc.eml"), "rb").read()
+    payload = email.message_from_bytes(src).get_payload()[1].get_payload(decode=True)
+    pl = os.path.join(WORK, "payload.asc")
+    with open(pl, "wb") as f:
+        f.write(payload)
+    files = []
+    for i in range(N):
+        p = os.path.join(WORK, "pgp-%d.eml" % i)
+        with open(p, "wb") as f:
+            f.write(src.replace(b"Message-ID: <", b"Message-ID: <b%d." % i, 1))
+        files.append(p)
+    home = os.path.join(os.path.dirname(CONF), "gnupg")
+    t_start = time.perf_counter()
+    floor = run(["/usr/bin/gpg", "--homedir", home, "--batch", "--quiet",
+                 "--decrypt", "-o", "/dev/null"], [pl] * N)
+    floor_wall = time.perf_counter() - t_start
+    t_start = time.perf_counter()
+    rows = run([MG, "-c", CONF, "deliver", "--sender", "alice@example.net",
+                "--recipient", "csirt@example.org"], files)
+    wall = time.perf_counter() - t_start
+    fm, fp = stats([r[0] for r in floor])
+    mm, mp = stats([r[0] for r in rows])
+    print("%-22s %9.2f %9.2f %9.0f %7d KiB" % ("  floor: gpg --decrypt", fm * 1e3, fp * 1e3,
+                                              N / floor_wall, max(r[2] for r in floor)))
+    print("%-22s %9.2f %9.2f %9.0f %7d KiB %7d KiB %7.1fx" % ("  PGP/MIME sign+encrypt", mm * 1e3,
+                                                              mp * 1e3, N / wall, max(r[2] for r in rows),
+                                                              len(src) // 1024, mm / fm))
+    if any(r[1] != 0 for r in rows):
+        print("  !! some deliveries did not exit 0")
+    results["pgp"] = (mm, fm)
+    for p in files:
+        os.unlink(p)
+
 print()
 mm, rss, size = results["plain 4 KB report"]
 print("target: plain report median under 10 ms: %.2f ms (%s)"
@@ -108,3 +146,7 @@ print("target: peak RSS under 3x the message size for the 2 MB message: %d KiB =
       % (rss, rss * 1024 / size, "met" if rss * 1024 < 3 * size else "NOT met"))
 print("        above the process baseline: %d KiB = %.2fx the message size"
       % (rss - base_rss, (rss - base_rss) * 1024 / size))
+if "pgp" in results:
+    mm, fm = results["pgp"]
+    print("target: decrypt+verify delivery within 1.5x a bare gpg --decrypt: %.2f ms vs %.2f ms = %.2fx (%s)"
+          % (mm * 1e3, fm * 1e3, mm / fm, "met" if mm < 1.5 * fm else "NOT met"))
