@@ -920,6 +920,31 @@ import_one(struct pgp *p, const char *fpr, unsigned status, int secret,
 	return kept;
 }
 
+/*
+ * held_for - does the keyring already link addr to a key other than fpr?
+ * The first key for an address stays its key: a message claiming the
+ * address (From: is the sender's choice) must not add a second one that
+ * would then verify mail "as" that reporter.
+ */
+static int
+held_for(struct pgp *p, const char *addr, const char *fpr)
+{
+	gpgme_key_t k = NULL;
+	char *pattern = xasprintf("<%s>", addr);
+	int other = 0;
+
+	if (gpgme_op_keylist_start(p->keys, pattern, 0) == 0) {
+		while (gpgme_op_keylist_next(p->keys, &k) == 0) {
+			if (k->fpr != NULL && strcasecmp(k->fpr, fpr) != 0)
+				other = 1;
+			gpgme_key_unref(k);
+		}
+		(void)gpgme_op_keylist_end(p->keys);
+	}
+	free(pattern);
+	return other;
+}
+
 int
 pgp_import_for(struct pgp *p, const char *data, size_t len,
     const char *addr, char fpr_r[PGP_FPR_MAX], struct mg_err *err)
@@ -970,9 +995,15 @@ pgp_import_for(struct pgp *p, const char *data, size_t len,
 		flags[j] |= is->status;
 	}
 	for (i = 0; i < n; i++) {
+		/* a new key for an address that has one: not linked ("" matches
+		 * no user ID, so import_one deletes it again) */
+		int taken = (flags[i] & GPGME_IMPORT_NEW) &&
+		    held_for(p, want, fprs[i]);
+
 		/* any secret data: strip every key it came with */
 		r = import_one(p, fprs[i], flags[i], any_secret ||
-		    (flags[i] & GPGME_IMPORT_SECRET) != 0, want, err);
+		    (flags[i] & GPGME_IMPORT_SECRET) != 0, taken ? "" : want,
+		    err);
 		if (r < 0) {
 			kept = -1;
 			goto out;
