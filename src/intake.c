@@ -280,10 +280,12 @@ intake_process(const struct conf *conf, const struct spool_meta *meta,
 	if (intake_store(st, conf, meta, msg, &res, err) != 0)
 		goto out;
 	tag_format(conf->team_tag, res.ticket, tag);
+	/* an encrypted message's subject may be a protected header: not logged */
 	log_info("%s: %s (%s), from=<%s> subject=\"%s\"%s", tag,
 	    res.how == INTAKE_DUPLICATE ? "already stored" : "stored",
 	    intake_thread_str(res.how), msg->from ? msg->from : "",
-	    log_sanitize(msg->subject ? msg->subject : "", subj, sizeof(subj)),
+	    msg->encrypted ? "(encrypted)" : log_sanitize(msg->subject ?
+	    msg->subject : "", subj, sizeof(subj)),
 	    msg->flags ? " (flagged)" : "");
 	rc = 0;
 out:

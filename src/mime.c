@@ -980,8 +980,6 @@ mime_parse(const char *raw, size_t len, const struct mime_limits *lim,
 	w.top_hdr = p;
 	w.top_hdr_len = body;
 	read_headers(m, rh, nrh, lim->max_header);
-	if (crypto != NULL)
-		mimepgp_autocrypt(&w);
 	/* text that needs a charset label and has none */
 	if (find_raw(rh, nrh, "Content-Type") == NULL &&
 	    !plain_ascii(p + body, len - body))
@@ -997,6 +995,11 @@ mime_parse(const char *raw, size_t len, const struct mime_limits *lim,
 	else
 		mime_walk(&w, root, 1, 1);
 done:
+	if (crypto != NULL && !w.failed)
+		mimepgp_import_keys(&w);
+	for (size_t k = 0; k < w.nkeys; k++)
+		free(w.keys[k].data);
+	free(w.keys);
 	if (w.text.truncated)
 		SET(m, MIME_F_TEXT_TRUNCATED);
 	m->text = buf_steal(&w.text, &m->text_len);

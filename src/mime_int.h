@@ -25,6 +25,17 @@ struct walk {
 	size_t			 top_hdr_len;
 	int			 failed;	/* the crypto engine was down */
 	struct mg_err		*err;		/* why, if failed */
+	/* OpenPGP work per message is bounded (hostile nesting, many blocks) */
+	int			 crypto_ops;
+	int			 enc_depth;
+	size_t			 decrypted;	/* bytes so far */
+	/* keys found are imported after the walk, never before a
+	 * signature of the same message is judged */
+	struct pending_key {
+		char	*data;
+		size_t	 len;
+	}			*keys;
+	size_t			 nkeys;
 };
 
 /*
@@ -66,6 +77,7 @@ int	mimepgp_text(struct walk *w, const char *label, const char *data,
 	    size_t len, int whole);
 int	mimepgp_leaf(struct walk *w, struct mailmime *p, const char *ctype,
 	    size_t depth, int whole);
-void	mimepgp_autocrypt(struct walk *w);
+/* mimepgp_import_keys - after the walk: attached and Autocrypt keys */
+void	mimepgp_import_keys(struct walk *w);
 
 #endif

@@ -32,6 +32,21 @@
 #define ARMOR_SIG_END	"-----END PGP SIGNATURE-----"
 #define ARMOR_KEY	"-----BEGIN PGP PUBLIC KEY BLOCK-----"
 
+#define MAX_CRYPTO_OPS	32	/* decryptions and verifications per message */
+#define MAX_ENC_DEPTH	3	/* encrypted inside encrypted inside ... */
+
+/* one more engine run allowed? (each costs gpg processes) */
+static int
+budget(struct walk *w)
+{
+	if (w->crypto_ops >= MAX_CRYPTO_OPS) {
+		SET(w->msg, MIME_F_TOO_MANY_PARTS);
+		return 0;
+	}
+	w->crypto_ops++;
+	return 1;
+}
+
 /* --- calling the engine ------------------------------------------------- */
 
 /*
@@ -59,9 +74,16 @@ do_decrypt(struct walk *w, const char *in, size_t len, struct buf *out,
 
 	mg_err_clear(&e);
 	memset(sig, 0, sizeof(*sig));
-	buf_init(out, w->lim->max_decrypted);
-	return outcome(w, w->crypto->decrypt(w->crypto->ctx, in, len, out, sig,
-	    &e), &e);
+	/* all plaintext of one message together stays under the limit */
+	buf_init(out, w->lim->max_decrypted > w->decrypted ?
+	    w->lim->max_decrypted - w->decrypted : 0);
+	if (!budget(w))
+		return -1;
+	if (outcome(w, w->crypto->decrypt(w->crypto->ctx, in, len, out, sig,
+	    &e), &e) != 0)
+		return -1;
+	w->decrypted += out->len;
+	return 0;
 }
 
 static void
@@ -145,7 +167,7 @@ encrypted_payload(struct walk *w, struct mailmime *payload, size_t depth,
 	size_t len;
 
 	record_encrypted(w, whole);
-	if (payload == NULL) {
+	if (payload == NULL || w->enc_depth >= MAX_ENC_DEPTH) {
 		SET(w->msg, MIME_F_UNDECRYPTABLE);
 		return;
 	}
@@ -157,7 +179,9 @@ encrypted_payload(struct walk *w, struct mailmime *payload, size_t depth,
 		if (plain.truncated)
 			SET(w->msg, MIME_F_TEXT_TRUNCATED);
 		record_sig(w, &sig, whole);
+		w->enc_depth++;
 		walk_plaintext(w, &plain, depth, whole);
+		w->enc_depth--;
 	}
 	wipe(&plain);
 	free(ct);
@@ -197,8 +221,10 @@ signed_parts(struct walk *w, struct mailmime *p, size_t depth, int whole)
 		mime_decode_part(w, sigp, &sig, &slen);
 		mg_err_clear(&e);
 		memset(&res, 0, sizeof(res));
-		if (outcome(w, w->crypto->verify_detached(w->crypto->ctx, canon,
-		    clen, sig, slen, &res, &e), &e) != 0 && !w->failed)
+		if (!budget(w))
+			res.status = PGP_SIG_BAD;	/* not checked: not good */
+		else if (outcome(w, w->crypto->verify_detached(w->crypto->ctx,
+		    canon, clen, sig, slen, &res, &e), &e) != 0 && !w->failed)
 			res.status = PGP_SIG_BAD;	/* unreadable signature */
 		record_sig(w, &res, whole);
 		free(canon);
@@ -319,9 +345,15 @@ open_block(struct walk *w, const char *b, size_t n, int is_signed,
 	}
 	mg_err_clear(&e);
 	memset(sig, 0, sizeof(*sig));
-	buf_init(out, w->lim->max_decrypted);
-	return outcome(w, w->crypto->verify_opaque(w->crypto->ctx, b, n, out,
-	    sig, &e), &e);
+	buf_init(out, w->lim->max_decrypted > w->decrypted ?
+	    w->lim->max_decrypted - w->decrypted : 0);
+	if (!budget(w))
+		return -1;
+	if (outcome(w, w->crypto->verify_opaque(w->crypto->ctx, b, n, out,
+	    sig, &e), &e) != 0)
+		return -1;
+	w->decrypted += out->len;
+	return 0;
 }
 
 int
@@ -331,7 +363,7 @@ mimepgp_text(struct walk *w, const char *label, const char *data,
 	const char *end = data + len, *p = data;
 	struct pgp_sig first = { PGP_SIG_NONE, "", 0 };
 	struct buf text;
-	int found = 0, clear_text = 0, any_enc = 0;
+	int nblocks = 0, nsigned = 0, clear_text = 0, any_enc = 0;
 
 	if (memmem(data, len, "-----BEGIN PGP ", 15) == NULL)
 		return 0;
@@ -354,28 +386,29 @@ mimepgp_text(struct walk *w, const char *label, const char *data,
 		e = line_end(e, end);
 		clear_text |= !blank(p, (size_t)(b - p));
 		(void)buf_append(&text, p, (size_t)(b - p));
-		found = 1;
+		nblocks++;
 		if (open_block(w, b, (size_t)(e - b), is_signed, &out, &sig,
 		    &enc) == 0) {
 			any_enc |= enc;
 			(void)buf_append(&text, out.data ? out.data : "",
 			    out.len);
-			if (first.status == PGP_SIG_NONE)
-				first = sig;
-			else if (sig.status != PGP_SIG_NONE)
-				clear_text = 1;	/* two signers: neither is all */
 		} else if (!w->failed) {
-			if (!is_signed) {
+			memset(&sig, 0, sizeof(sig));
+			if (is_signed)
+				sig.status = PGP_SIG_BAD;	/* unverifiable */
+			else {
 				any_enc = 1;
 				SET(w->msg, MIME_F_UNDECRYPTABLE);
 			}
 			/* keep what could not be opened, as evidence */
 			(void)buf_append(&text, b, (size_t)(e - b));
 		}
+		if (sig.status != PGP_SIG_NONE && nsigned++ == 0)
+			first = sig;
 		wipe(&out);
 		p = e;
 	}
-	if (!found || w->failed) {
+	if (nblocks == 0 || w->failed) {
 		wipe(&text);
 		return w->failed;
 	}
@@ -383,8 +416,12 @@ mimepgp_text(struct walk *w, const char *label, const char *data,
 	(void)buf_append(&text, p, (size_t)(end - p));
 	mime_append_text(w, label, text.data, text.len, 0);
 	wipe(&text);
-	/* the blocks stand for the message only if nothing else was said */
-	whole = whole && !clear_text;
+	/*
+	 * The block stands for the message only if it is the only thing said:
+	 * one block and no clear text.  With two blocks, a good signature on
+	 * one (perhaps copied from elsewhere) says nothing about the other.
+	 */
+	whole = whole && nblocks == 1 && !clear_text;
 	if (any_enc)
 		record_encrypted(w, whole);
 	record_sig(w, &first, whole);
@@ -504,8 +541,11 @@ mimepgp_leaf(struct walk *w, struct mailmime *p, const char *ctype,
 	 * file as application/pgp-keys */
 	if (find_line(data, data + len, ARMOR_KEY) != NULL ||
 	    (is_key && binary_key((const unsigned char *)data, len))) {
-		/* kept as an attachment too: handled stays 0 */
-		import(w, data, len, w->msg->from);
+		/* imported after the walk; kept as an attachment too */
+		w->keys = xrealloc(w->keys, (w->nkeys + 1) * sizeof(*w->keys));
+		w->keys[w->nkeys].data = xmemdup(data, len);
+		w->keys[w->nkeys].len = len;
+		w->nkeys++;
 		goto out;
 	}
 	is_signed = find_line(data, data + len, ARMOR_SIGNED) != NULL;
@@ -553,8 +593,8 @@ ac_attr(const char *v, const char *name)
 	return NULL;
 }
 
-void
-mimepgp_autocrypt(struct walk *w)
+static void
+autocrypt(struct walk *w)
 {
 	const char *v = mime_header_get(w->msg, "Autocrypt");
 	char *addr = NULL, *keydata = NULL, *key = NULL;
@@ -575,4 +615,16 @@ mimepgp_autocrypt(struct walk *w)
 	}
 	free(addr);
 	free(keydata);
+}
+
+void
+mimepgp_import_keys(struct walk *w)
+{
+	size_t i;
+
+	/* the sender may only speak for the sender's own address */
+	for (i = 0; i < w->nkeys && !w->failed; i++)
+		import(w, w->keys[i].data, w->keys[i].len, w->msg->from);
+	if (!w->failed)
+		autocrypt(w);
 }

@@ -95,6 +95,41 @@ else
 	ok "no dirmngr started for an unknown key"
 fi
 
+PY="python3 $top_srcdir/tests/pgp_mime.py"
+team=$(sed -n 's/^key = //p' "$CONF")
+A="$FX/h/alice"
+
+# two inline blocks: a good signature on one says nothing about the other
+echo "Please wire the money to account 12345" |
+    gpg --homedir "$A" --batch --trust-model always -a -e -r "$team" >"$T/blk1" 2>/dev/null
+echo "I am Alice and I approve." |
+    gpg --homedir "$A" --batch --pinentry-mode loopback --passphrase '' --clearsign >"$T/blk2" 2>/dev/null
+cat "$T/blk1" "$T/blk2" >"$T/two.txt"
+$PY part --type text/plain "$T/two.txt" >"$T/two.ent"
+$PY message --from mallory@evil.example --subject "two blocks" --date "Sun, 22 Nov 2026 10:00:00 +0900" \
+    --msgid two@evil.example "$T/two.ent" >"$T/two.eml"
+deliver "$T/two.eml"
+eq "two inline blocks: the message is not signed" "$(mj "$T/two.eml" .signature)" none
+contains "two inline blocks: partly-signed" "$(mj "$T/two.eml" '.flags | join(" ")')" partly-signed
+
+# a key sent in a message never vouches for that same message
+mkdir -p "$T/ev" && chmod 700 "$T/ev"
+gpg --homedir "$T/ev" --batch --pinentry-mode loopback --passphrase '' \
+    --quick-gen-key 'Victim <victim@example.org>' ed25519 sign never 2>/dev/null
+gpg --homedir "$T/ev" --batch --export victim@example.org >"$T/ev.key"
+echo "Trust me, I am the victim." >"$T/ev.txt"
+$PY part --type text/plain "$T/ev.txt" >"$T/ev.ent"
+$PY crlf <"$T/ev.ent" >"$T/ev.crlf"
+gpg --homedir "$T/ev" --batch --pinentry-mode loopback --passphrase '' --status-file "$T/ev.st" \
+    -a -b -o "$T/ev.sig" "$T/ev.crlf" 2>/dev/null
+$PY pgpmime-signed --status "$T/ev.st" "$T/ev.ent" "$T/ev.sig" >"$T/ev.signed"
+$PY message --from victim@example.org --subject "signed with a key sent along" \
+    --date "Sun, 22 Nov 2026 10:00:00 +0900" --msgid ev@example.org \
+    --header "$($PY autocrypt --addr victim@example.org "$T/ev.key")" "$T/ev.signed" >"$T/ev.eml"
+deliver "$T/ev.eml"
+eq "a key sent along does not vouch for its own message" "$(mj "$T/ev.eml" .signature)" unknown-key
+gpgconf --homedir "$T/ev" --kill all >/dev/null 2>&1
+
 # keys: a fresh instance with an empty correspondents' keyring
 CONF_MAIN=$CONF
 new_instance k || exit 1
@@ -105,6 +140,19 @@ deliver "$FX/msg/key_wrong_uid.eml"
 if have_key "$(fpr_of alice)"; then not_ok "a key is not linked to a sender outside its user IDs"; else ok "a key is not linked to a sender outside its user IDs"; fi
 deliver "$FX/msg/autocrypt_header.eml"
 check "Autocrypt key imported" have_key "$(fpr_of alice)"
+# another key claiming alice's address is not linked: the first stays hers
+mkdir -p "$T/ev2" && chmod 700 "$T/ev2"
+gpg --homedir "$T/ev2" --batch --pinentry-mode loopback --passphrase '' \
+    --quick-gen-key 'Not Alice <alice@example.net>' ed25519 sign never 2>/dev/null
+evfpr=$(gpg --homedir "$T/ev2" --batch --with-colons --list-keys | awk -F: '/^fpr/ { print $10; exit }')
+gpg --homedir "$T/ev2" --batch --export alice@example.net >"$T/ev2.key"
+$PY part --type application/pgp-keys --filename key.asc --cte base64 "$T/ev2.key" >"$T/ev2.ent"
+$PY message --from alice@example.net --subject "my new key" --date "Sun, 22 Nov 2026 10:00:00 +0900" \
+    --msgid ev2@example.net "$T/ev2.ent" >"$T/ev2.eml"
+deliver "$T/ev2.eml"
+if have_key "$evfpr"; then not_ok "a second key for a known address is not linked"; else ok "a second key for a known address is not linked"; fi
+check "the first key for the address is still there" have_key "$(fpr_of alice)"
+gpgconf --homedir "$T/ev2" --kill all >/dev/null 2>&1
 if gpg --homedir "$INST/keyring" --batch --list-secret-keys 2>/dev/null | grep -q sec; then
 	not_ok "no secret key in the correspondents' keyring"
 else
