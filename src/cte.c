@@ -34,8 +34,8 @@ cte_from_name(const char *name, unsigned *flags_r)
 	return CTE_IDENTITY;
 }
 
-static int
-b64val(unsigned char c)
+int
+cte_b64_value(unsigned char c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -75,7 +75,7 @@ b64_decode(struct b64 *st, const char *in, size_t len, char *out,
 			pad++;
 			continue;
 		}
-		v = b64val(c);
+		v = cte_b64_value(c);
 		if (v < 0 || pad > 0) {
 			/* junk, or data after padding: skip it, say so */
 			*flags |= CTE_F_BAD;

@@ -21,6 +21,7 @@
 
 #include "madoguchi/buf.h"
 #include "madoguchi/charset.h"
+#include "madoguchi/cte.h"
 #include "madoguchi/hdrdecode.h"
 
 #define LABEL_MAX	64		/* longest charset label in a word */
@@ -194,22 +195,6 @@ hexval(unsigned char c)
 	return -1;
 }
 
-static int
-b64val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /*
  * b64_decode - lenient base64: junk is skipped, padding may be missing
  * or wrong, and padding ends a quantum so concatenated base64 still
@@ -230,7 +215,7 @@ b64_decode(const unsigned char *s, size_t n, struct buf *out)
 			bits = 0;
 			continue;
 		}
-		if ((v = b64val(s[i])) < 0) {
+		if ((v = cte_b64_value(s[i])) < 0) {
 			bad = 1;
 			continue;
 		}

@@ -438,16 +438,22 @@ has_suffix(const char *s, const char *suffix)
 	return n > k && strcasecmp(s + n - k, suffix) == 0;
 }
 
+/* the tag of the OpenPGP packet starting d (old or new format), or -1 */
+static int
+packet_tag(const unsigned char *d, size_t len)
+{
+	if (len < 2 || !(d[0] & 0x80))
+		return -1;
+	return (d[0] & 0x40) ? (d[0] & 0x3f) : ((d[0] & 0x3c) >> 2);
+}
+
 /* binary OpenPGP: the first packet is an encrypted session key, a
  * compressed, one-pass-signature or signature packet */
 static int
 binary_pgp(const unsigned char *d, size_t len)
 {
-	int tag;
+	int tag = packet_tag(d, len);
 
-	if (len < 2 || !(d[0] & 0x80))
-		return 0;
-	tag = (d[0] & 0x40) ? (d[0] & 0x3f) : ((d[0] & 0x3c) >> 2);
 	return tag == 1 || tag == 3 || tag == 4 || tag == 8 || tag == 2;
 }
 
@@ -455,12 +461,7 @@ binary_pgp(const unsigned char *d, size_t len)
 static int
 binary_key(const unsigned char *d, size_t len)
 {
-	int tag;
-
-	if (len < 2 || !(d[0] & 0x80))
-		return 0;
-	tag = (d[0] & 0x40) ? (d[0] & 0x3f) : ((d[0] & 0x3c) >> 2);
-	return tag == 6;
+	return packet_tag(d, len) == 6;
 }
 
 static void

@@ -22,6 +22,9 @@ enum cte {
 #define CTE_F_BAD	0x01	/* invalid characters or structure */
 #define CTE_F_UNKNOWN	0x02	/* an encoding name we do not know */
 
+/* cte_b64_value - the 6-bit value of a base64 character, -1 if none */
+int	cte_b64_value(unsigned char c);
+
 /* cte_from_name - the encoding for a header value (trailing junk such as
  * "quoted-printable;" tolerated); unknown names are identity + CTE_F_UNKNOWN */
 enum cte cte_from_name(const char *name, unsigned *flags_r);
