@@ -49,7 +49,7 @@ setup(void **state)
 
 	if (f == NULL)
 		return -1;
-	strcpy(f->dir, "/tmp/mgsp.XXXXXX");
+	(void)snprintf(f->dir, sizeof(f->dir), "/tmp/mgsp.XXXXXX");
 	if (mkdtemp(f->dir) == NULL)
 		return -1;
 	(void)snprintf(f->spool, sizeof(f->spool), "%s/spool", f->dir);

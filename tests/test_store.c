@@ -41,7 +41,7 @@ setup(void **state)
 
 	if (f == NULL)
 		return -1;
-	strcpy(f->dir, "/tmp/mgs.XXXXXX");
+	(void)snprintf(f->dir, sizeof(f->dir), "/tmp/mgs.XXXXXX");
 	if (mkdtemp(f->dir) == NULL)
 		return -1;
 	(void)snprintf(f->db, sizeof(f->db), "%s/db.sqlite", f->dir);
