@@ -627,12 +627,12 @@ test_long_lines(void **state)
 			memcpy(msg, "X-Long: ", 8);
 			memset(msg + 8, 'h', c->linelen - 8);
 			o = c->linelen;
-			o += (size_t)sprintf(msg + o, "%s%s", heol, heol);
+			o += (size_t)snprintf(msg + o, 64, "%s%s", heol, heol);
 		} else {
-			o += (size_t)sprintf(msg, "From: a%s%s", heol, heol);
+			o += (size_t)snprintf(msg, 64, "From: a%s%s", heol, heol);
 			memset(msg + o, 'x', c->linelen);
 			o += c->linelen;
-			o += (size_t)sprintf(msg + o, "%s", c->eol);
+			o += (size_t)snprintf(msg + o, 64 - 16, "%s", c->eol);
 		}
 		mimescan(msg, o, BIG, BIG, &r);
 		if (r.flags != c->want || r.parts != 1 || r.cut != o) {
