@@ -17,6 +17,14 @@ buf_init(struct buf *b, size_t max)
 	b->cap = 0;
 	b->max = max;
 	b->truncated = 0;
+	b->secret = 0;
+}
+
+void
+buf_init_secret(struct buf *b, size_t max)
+{
+	buf_init(b, max);
+	b->secret = 1;
 }
 
 static void
@@ -29,7 +37,17 @@ buf_reserve(struct buf *b, size_t need)
 	cap = b->cap ? b->cap : 64;
 	while (cap < need + 1)
 		cap *= 2;
-	b->data = xrealloc(b->data, cap);
+	if (b->secret) {
+		/* realloc could leave a copy of the plaintext behind */
+		char *nd = xmalloc(cap);
+
+		if (b->data != NULL) {
+			memcpy(nd, b->data, b->len + 1);
+			xfreezero(b->data, b->cap);
+		}
+		b->data = nd;
+	} else
+		b->data = xrealloc(b->data, cap);
 	b->cap = cap;
 }
 
@@ -118,7 +136,10 @@ buf_steal(struct buf *b, size_t *len_r)
 void
 buf_free(struct buf *b)
 {
-	free(b->data);
+	if (b->secret && b->data != NULL)
+		xfreezero(b->data, b->cap);
+	else
+		free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
 }

@@ -115,8 +115,7 @@ cmd_init(int argc, char **argv, const char *config)
 		    conf->gnupg, GNUPG_HOME_MAX);
 	/* both GnuPG homes get the no-network gpg.conf before any key */
 	if (spool_create(conf->spool, &err) != 0 ||
-	    pgp_home_setup(conf->gnupg, &err) != 0 ||
-	    pgp_home_setup(conf->keyring, &err) != 0 ||
+	    pgp_homes_setup(conf->gnupg, conf->keyring, &err) != 0 ||
 	    util_mkdir(conf->templates, 0700, &err) != 0)
 		goto fail;
 	uid = xasprintf("%s <%s>", name, address);

@@ -42,6 +42,7 @@ static const char *flag_names[MIME_F_COUNT] = {
 	"header-truncated", "text-truncated", "no-content-type", "bad-date",
 	"parse-failed", "no-body", "too-many-headers", "undecryptable",
 	"weak-digest", "partly-signed", "partly-encrypted",
+	"signature-unchecked",
 };
 
 const char *
@@ -672,11 +673,11 @@ walk_split(struct walk *w, const char *body, size_t len, const char *b,
 
 		if (delim || line == end) {
 			if (part != NULL) {
-				struct mailmime *root = NULL;
-				size_t idx = 0, plen = (size_t)(line - part);
+				struct mailmime *root;
+				size_t plen = (size_t)(line - part);
 
-				if (mailmime_parse(part, plen, &idx, &root) ==
-				    MAILIMF_NO_ERROR && root != NULL) {
+				root = mime_parse_bounded(w, part, plen);
+				if (root != NULL) {
 					mime_walk(w, root->mm_type ==
 					    MAILMIME_MESSAGE ?
 					    root->mm_data.mm_message.mm_msg_mime :

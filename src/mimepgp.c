@@ -75,7 +75,7 @@ do_decrypt(struct walk *w, const char *in, size_t len, struct buf *out,
 	mg_err_clear(&e);
 	memset(sig, 0, sizeof(*sig));
 	/* all plaintext of one message together stays under the limit */
-	buf_init(out, w->lim->max_decrypted > w->decrypted ?
+	buf_init_secret(out, w->lim->max_decrypted > w->decrypted ?
 	    w->lim->max_decrypted - w->decrypted : 0);
 	if (!budget(w))
 		return -1;
@@ -86,20 +86,14 @@ do_decrypt(struct walk *w, const char *in, size_t len, struct buf *out,
 	return 0;
 }
 
-static void
-wipe(struct buf *b)
-{
-	if (b->data != NULL)
-		explicit_bzero(b->data, b->cap);
-	buf_free(b);
-}
-
 /* put a verdict where it belongs: the message, or a flag */
 static void
 record_sig(struct walk *w, const struct pgp_sig *sig, int whole)
 {
 	struct mime_msg *m = w->msg;
 
+	if (sig->unchecked)
+		SET(m, MIME_F_SIG_UNCHECKED);
 	if (sig->status == PGP_SIG_NONE)
 		return;
 	if (sig->weak_digest)
@@ -183,7 +177,7 @@ encrypted_payload(struct walk *w, struct mailmime *payload, size_t depth,
 		walk_plaintext(w, &plain, depth, whole);
 		w->enc_depth--;
 	}
-	wipe(&plain);
+	buf_free(&plain);
 	free(ct);
 }
 
@@ -340,12 +334,12 @@ open_block(struct walk *w, const char *b, size_t n, int is_signed,
 		}
 		if (w->failed)
 			return -1;
-		wipe(out);
+		buf_free(out);
 		/* an armored PGP MESSAGE may be signed only */
 	}
 	mg_err_clear(&e);
 	memset(sig, 0, sizeof(*sig));
-	buf_init(out, w->lim->max_decrypted > w->decrypted ?
+	buf_init_secret(out, w->lim->max_decrypted > w->decrypted ?
 	    w->lim->max_decrypted - w->decrypted : 0);
 	if (!budget(w))
 		return -1;
@@ -361,13 +355,13 @@ mimepgp_text(struct walk *w, const char *label, const char *data,
     size_t len, int whole)
 {
 	const char *end = data + len, *p = data;
-	struct pgp_sig first = { PGP_SIG_NONE, "", 0 };
+	struct pgp_sig first = { .status = PGP_SIG_NONE };
 	struct buf text;
 	int nblocks = 0, nsigned = 0, clear_text = 0, any_enc = 0;
 
 	if (memmem(data, len, "-----BEGIN PGP ", 15) == NULL)
 		return 0;
-	buf_init(&text, len + w->lim->max_decrypted);
+	buf_init_secret(&text, len + w->lim->max_decrypted);
 	while (p < end && !w->failed) {
 		const char *m1 = find_line(p, end, ARMOR_MSG);
 		const char *m2 = find_line(p, end, ARMOR_SIGNED);
@@ -405,17 +399,17 @@ mimepgp_text(struct walk *w, const char *label, const char *data,
 		}
 		if (sig.status != PGP_SIG_NONE && nsigned++ == 0)
 			first = sig;
-		wipe(&out);
+		buf_free(&out);
 		p = e;
 	}
 	if (nblocks == 0 || w->failed) {
-		wipe(&text);
+		buf_free(&text);
 		return w->failed;
 	}
 	clear_text |= !blank(p, (size_t)(end - p));
 	(void)buf_append(&text, p, (size_t)(end - p));
 	mime_append_text(w, label, text.data, text.len, 0);
-	wipe(&text);
+	buf_free(&text);
 	/*
 	 * The block stands for the message only if it is the only thing said:
 	 * one block and no clear text.  With two blocks, a good signature on
@@ -565,7 +559,7 @@ mimepgp_leaf(struct walk *w, struct mailmime *p, const char *ctype,
 		record_encrypted(w, whole);
 		SET(w->msg, MIME_F_UNDECRYPTABLE);
 	}
-	wipe(&plain);
+	buf_free(&plain);
 out:
 	free(data);
 	free(fname);

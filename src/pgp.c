@@ -11,10 +11,16 @@
  * positive evidence, or keep a stranger's key or any secret key in the
  * correspondents' keyring.
  *
- * Decryption goes in two steps because the team home holds no reporter
- * keys: gpg --unwrap in the team home strips only the encryption layer,
- * then a verify in the keyring home yields the plaintext and the
- * signatures (or, for an unsigned message, the literal data alone).
+ * One gpg run per operation, and as few gpg start-ups as gpgme allows:
+ * each costs about 5 ms, more than the rest of a delivery.  The team
+ * home's gpg.conf names the correspondents' keyring as an extra, read-only
+ * keyring, so decryption and verification are one decrypt-verify run in
+ * the team home; imports alone run in the keyring home, so a stranger's
+ * key is never written next to the team's secrets.  gpgme's start-up
+ * probes every engine it knows (gpgconf three times, gpgsm, gpg) and
+ * probes gpg again for each context given a home directory; we disable
+ * gpgconf (OpenPGP is all we use), leaving one "gpg --version", and pass
+ * the team home as GNUPGHOME in the environment gpg inherits.
  *
  * Errors: gpgme's return codes are not enough to tell the sender's fault
  * from ours.  A full status callback records what gpg actually said (and
@@ -43,7 +49,6 @@
 #include "madoguchi/xalloc.h"
 
 #define PASS_MAX	1024		/* bytes in a passphrase file */
-#define UNWRAP_SLACK	65536		/* unwrapped data vs. ciphertext */
 
 /* what gpg said during one operation (status lines) */
 #define ST_RAN		0x01	/* gpg ran: a status line or a diagnostic */
@@ -55,9 +60,10 @@
 #define ST_DATA_BAD	0x40	/* BADMDC or DECRYPTION_FAILED */
 
 struct pgp {
-	gpgme_ctx_t	 team;		/* team home: decrypt */
-	gpgme_ctx_t	 keys;		/* correspondents' keyring */
+	gpgme_ctx_t	 team;		/* team home: decrypt, verify */
+	gpgme_ctx_t	 keys;		/* keyring home: import (made lazily) */
 	char		*team_home;
+	char		*keyring_home;
 	char		*pass;		/* NULL: no passphrase file */
 	size_t		 passlen;
 	int		 pass_asked;	/* callback calls in this operation */
@@ -108,6 +114,8 @@ pgp_init(struct mg_err *err)
 
 	if (pgp_ready)
 		return 0;
+	/* before gpgme_check_version; fails harmlessly if gpgme was started */
+	(void)gpgme_set_global_flag("disable-gpgconf", "1");
 	/* gpgme_check_version must precede every other gpgme call */
 	if (gpgme_check_version("1.18.0") == NULL) {
 		mg_err_set(err, MG_ERR_TEMP, "gpgme 1.18 or later required");
@@ -172,7 +180,11 @@ pass_cb(void *hook, const char *uid_hint, const char *info, int prev_bad,
 	return 0;
 }
 
-/* pgp_ctx - a context on home: loopback pinentry, offline, no key fetch */
+/*
+ * pgp_ctx - a context: loopback pinentry, offline, no key fetch.  home
+ * NULL: the team home, through GNUPGHOME (see team_env); else home is set
+ * on the context, which costs gpgme one more gpg start-up.
+ */
 static int
 pgp_ctx(const char *home, struct pgp *p, gpgme_ctx_t *ctx_r,
     struct mg_err *err)
@@ -187,15 +199,20 @@ pgp_ctx(const char *home, struct pgp *p, gpgme_ctx_t *ctx_r,
 		return -1;
 	if ((e = gpgme_new(&ctx)) != 0)
 		goto fail;
-	/* keep the engine gpgme is configured with (NULL: built-in path) */
-	for (ei = gpgme_ctx_get_engine_info(ctx); ei != NULL; ei = ei->next)
-		if (ei->protocol == GPGME_PROTOCOL_OpenPGP &&
-		    ei->file_name != NULL)
-			gpg = xstrdup(ei->file_name);
-	e = gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP, gpg, home);
-	free(gpg);
-	if (e != 0 ||
-	    (e = gpgme_set_pinentry_mode(ctx,
+	if (home != NULL) {
+		/* keep the engine gpgme is configured with (NULL: built-in) */
+		for (ei = gpgme_ctx_get_engine_info(ctx); ei != NULL;
+		    ei = ei->next)
+			if (ei->protocol == GPGME_PROTOCOL_OpenPGP &&
+			    ei->file_name != NULL)
+				gpg = xstrdup(ei->file_name);
+		e = gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP,
+		    gpg, home);
+		free(gpg);
+		if (e != 0)
+			goto fail;
+	}
+	if ((e = gpgme_set_pinentry_mode(ctx,
 	    GPGME_PINENTRY_MODE_LOOPBACK)) != 0)
 		goto fail;
 	gpgme_set_offline(ctx, 1);	/* --disable-dirmngr, as in gpg.conf */
@@ -212,10 +229,40 @@ pgp_ctx(const char *home, struct pgp *p, gpgme_ctx_t *ctx_r,
 	*ctx_r = ctx;
 	return 0;
 fail:
-	mg_err_set(err, MG_ERR_TEMP, "gpgme context for %s: %s", home,
-	    gpgme_strerror(e));
+	mg_err_set(err, MG_ERR_TEMP, "gpgme context for %s: %s",
+	    home != NULL ? home : "the team home", gpgme_strerror(e));
 	gpgme_release(ctx);
 	return -1;
+}
+
+/*
+ * team_env - point the gpg that gpgme starts next at p's team home.  Set
+ * before every team operation, not once: one process may hold handles on
+ * several instances (the unit tests do).
+ */
+static int
+team_env(struct pgp *p, struct mg_err *err)
+{
+	if (setenv("GNUPGHOME", p->team_home, 1) != 0) {
+		mg_err_set(err, MG_ERR_TEMP, "setenv GNUPGHOME: %s",
+		    strerror(errno));
+		return -1;
+	}
+	p->st = 0;
+	p->pass_asked = 0;
+	return 0;
+}
+
+/* keys_ctx - the keyring home's context, made on first use (imports) */
+static gpgme_ctx_t
+keys_ctx(struct pgp *p, struct mg_err *err)
+{
+	if (p->keys == NULL &&
+	    pgp_ctx(p->keyring_home, p, &p->keys, err) != 0)
+		return NULL;
+	p->st = 0;
+	p->pass_asked = 0;
+	return p->keys;
 }
 
 /* --- output sinks ------------------------------------------------------- */
@@ -404,7 +451,8 @@ no_seckey(struct pgp *p, gpgme_decrypt_result_t dr, struct mg_err *err)
 	gpgme_error_t e;
 	int nkeys = 0, ours = 0;
 
-	if (pgp_ctx(p->team_home, NULL, &ctx, err) != 0)
+	/* GNUPGHOME still names the team home: the failed run's */
+	if (pgp_ctx(NULL, NULL, &ctx, err) != 0)
 		return -1;
 	e = gpgme_op_keylist_start(ctx, NULL, 1);
 	while (e == 0 && (e = gpgme_op_keylist_next(ctx, &k)) == 0) {
@@ -486,20 +534,40 @@ sig_init(struct pgp_sig *res)
 }
 
 /*
- * run_verify - verify in the keyring home: text != NULL for a detached
- * signature over text[0..len), else the signed content goes to out.
+ * sig_result - the verdict of the last operation on the team context.
  * The message verdict is the first signature's: the one the signer put
  * first; a second signer cannot upgrade or hide it.  No signature is
- * PGP_SIG_NONE only when gpg saw literal data (an unsigned message),
- * else the input was not what the caller said (MG_ERR_PERM).
+ * PGP_SIG_NONE only when gpg saw literal data (an unsigned message), else
+ * the input was not what the caller said (MG_ERR_PERM).
+ */
+static int
+sig_result(struct pgp *p, int want_sig, const char *what, struct pgp_sig *res,
+    struct mg_err *err)
+{
+	gpgme_verify_result_t vr = gpgme_op_verify_result(p->team);
+
+	if (vr != NULL && vr->signatures != NULL)
+		sig_verdict(vr->signatures, res);
+	else if (!want_sig && (p->st & ST_PLAINTEXT))
+		res->status = PGP_SIG_NONE;
+	else {
+		mg_err_set(err, MG_ERR_PERM, "%s: no signature found", what);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * run_verify - verify in the team home (which reads the correspondents'
+ * keyring): text != NULL for a detached signature over text[0..len), else
+ * the signed content goes to out.  Content over out's room is cut there:
+ * the check could not finish, so the verdict is "unchecked", not bad.
  */
 static int
 run_verify(struct pgp *p, const char *sig, size_t siglen, const char *text,
-    size_t len, struct buf *out, struct pgp_sig *res, const char *what,
-    struct mg_err *err)
+    size_t len, struct buf *out, struct pgp_sig *res, struct mg_err *err)
 {
 	gpgme_data_t dsig = NULL, dtext = NULL, plain = NULL;
-	gpgme_verify_result_t vr;
 	struct sink s;
 	gpgme_error_t e;
 	int rc = -1;
@@ -510,38 +578,34 @@ run_verify(struct pgp *p, const char *sig, size_t siglen, const char *text,
 	    (text != NULL &&
 	    (e = gpgme_data_new_from_mem(&dtext, text, len, 0)) != 0) ||
 	    (text == NULL && (e = sink_open(&s, buf_room(out), &plain)) != 0)) {
-		mg_err_set(err, MG_ERR_TEMP, "%s: %s", what,
-		    gpgme_strerror(e));
+		mg_err_set(err, MG_ERR_TEMP, "verify: %s", gpgme_strerror(e));
 		goto out;
 	}
-	p->st = 0;
-	p->pass_asked = 0;
-	e = gpgme_op_verify(p->keys, dsig, dtext, plain);
+	if (team_env(p, err) != 0)
+		goto out;
+	e = gpgme_op_verify(p->team, dsig, dtext, plain);
 	if (s.over) {
-		/* cut at the limit: the check could not finish */
 		sink_to_buf(&s, out);
-		res->status = PGP_SIG_BAD;
+		res->status = PGP_SIG_NONE;
+		res->unchecked = 1;
 		rc = 0;
 		goto out;
 	}
 	if (e != 0) {
-		rc = classify(p, p->keys, e, what, err);
+		rc = classify(p, p->team, e, "verify", err);
 		goto out;
 	}
-	if (!gpg_ran(p, p->keys)) {
-		mg_err_set(err, MG_ERR_TEMP, "%s: gpg did not run", what);
+	if (!gpg_ran(p, p->team)) {
+		mg_err_set(err, MG_ERR_TEMP, "verify: gpg did not run");
 		goto out;
 	}
-	vr = gpgme_op_verify_result(p->keys);
-	if (vr != NULL && vr->signatures != NULL)
-		sig_verdict(vr->signatures, res);
-	else if (text == NULL && (p->st & ST_PLAINTEXT) &&
-	    !(p->st & ST_ENCRYPTED))
-		res->status = PGP_SIG_NONE;
-	else {
-		mg_err_set(err, MG_ERR_PERM, "%s: no signature found", what);
+	/* an encrypted message is not for the verify path */
+	if ((p->st & ST_ENCRYPTED) && text == NULL) {
+		mg_err_set(err, MG_ERR_PERM, "verify: the data is encrypted");
 		goto out;
 	}
+	if (sig_result(p, text != NULL, "verify", res, err) != 0)
+		goto out;
 	if (text == NULL)
 		sink_to_buf(&s, out);
 	rc = 0;
@@ -684,6 +748,97 @@ pgp_home_setup(const char *home, struct mg_err *err)
 	return 0;
 }
 
+/* line_is - is [t, end) line, give or take trailing blanks? */
+static int
+line_is(const char *t, const char *end, const char *line)
+{
+	size_t n = strlen(line);
+
+	if ((size_t)(end - t) < n || strncmp(t, line, n) != 0)
+		return 0;
+	for (t += n; t < end; t++)
+		if (strchr(" \t\r", *t) == NULL)
+			return 0;
+	return 1;
+}
+
+/*
+ * link_keyring - name the correspondents' keyring in the team home's
+ * gpg.conf ("keyring FILE": read there, written only from its own home),
+ * replacing a "keyring" line for another file (the keyring moved).  The
+ * keybox is created empty if missing: gpg reads an empty file as one,
+ * where a missing file costs an error status on every run.
+ */
+static int
+link_keyring(const char *team_home, const char *keyring_home,
+    struct mg_err *err)
+{
+	char *dir = NULL, *kbx = NULL, *line = NULL, *path = NULL, *old = NULL;
+	const char *q, *nl;
+	size_t oldlen = 0;
+	struct buf b;
+	int fd, rc = -1, stale = 0;
+
+	buf_init(&b, 1 << 20);
+	path = xasprintf("%s/gpg.conf", team_home);
+	if ((dir = realpath(keyring_home, NULL)) == NULL ||
+	    strpbrk(dir, "\r\n") != NULL) {
+		mg_err_set(err, MG_ERR_TEMP, "keyring %s: %s", keyring_home,
+		    dir == NULL ? strerror(errno) : "line break in the path");
+		goto out;
+	}
+	kbx = xasprintf("%s/pubring.kbx", dir);
+	fd = open(kbx, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		(void)close(fd);
+	else if (errno != EEXIST) {
+		mg_err_set(err, MG_ERR_TEMP, "%s: %s", kbx, strerror(errno));
+		goto out;
+	}
+	line = xasprintf("keyring %s", kbx);
+	if (util_read_file(path, 1 << 20, &old, &oldlen, err) != 0)
+		goto out;
+	for (q = old; *q != '\0'; q = nl != NULL ? nl + 1 : q + strlen(q)) {
+		const char *t = q + strspn(q, " \t");
+		size_t n;
+
+		nl = strchr(q, '\n');
+		n = (size_t)((nl != NULL ? nl : q + strlen(q)) - q);
+		if (strncmp(t, "keyring", 7) == 0 && strchr(" \t", t[7]) !=
+		    NULL && !line_is(t, q + n, line)) {
+			stale = 1;	/* dropped from the copy */
+			continue;
+		}
+		(void)buf_append(&b, q, n);
+		(void)buf_putc(&b, '\n');
+	}
+	rc = 0;
+	if (stale || !has_line(old, line)) {
+		if (!has_line(old, line))
+			(void)buf_printf(&b, "# the correspondents' keyring, "
+			    "read-only here (madoguchi)\n%s\n", line);
+		rc = util_write_file(path, b.data, b.len, 0600, err);
+	}
+out:
+	buf_free(&b);
+	free(old);
+	free(line);
+	free(kbx);
+	free(dir);
+	free(path);
+	return rc;
+}
+
+int
+pgp_homes_setup(const char *team_home, const char *keyring_home,
+    struct mg_err *err)
+{
+	if (pgp_home_setup(team_home, err) != 0 ||
+	    pgp_home_setup(keyring_home, err) != 0)
+		return -1;
+	return link_keyring(team_home, keyring_home, err);
+}
+
 /* --- handle ------------------------------------------------------------- */
 
 static int
@@ -721,13 +876,12 @@ pgp_open(const char *team_home, const char *keyring_home,
 		return -1;
 	p = xcalloc(1, sizeof(*p));
 	p->team_home = xstrdup(team_home);
+	p->keyring_home = xstrdup(keyring_home);
 	/* setup is idempotent: it writes only what is missing */
 	if ((passphrase_file != NULL &&
 	    read_pass(p, passphrase_file, err) != 0) ||
-	    pgp_home_setup(team_home, err) != 0 ||
-	    pgp_home_setup(keyring_home, err) != 0 ||
-	    pgp_ctx(team_home, p, &p->team, err) != 0 ||
-	    pgp_ctx(keyring_home, p, &p->keys, err) != 0) {
+	    pgp_homes_setup(team_home, keyring_home, err) != 0 ||
+	    pgp_ctx(NULL, p, &p->team, err) != 0) {
 		pgp_close(&p);
 		return -1;
 	}
@@ -747,36 +901,45 @@ pgp_close(struct pgp **pp)
 	if (p->pass != NULL)
 		xfreezero(p->pass, PASS_MAX + 1);
 	free(p->team_home);
+	free(p->keyring_home);
 	xfreezero(p, sizeof(*p));
 	*pp = NULL;
 }
 
 /* --- decryption --------------------------------------------------------- */
 
-/* unwrap - strip the encryption layer in the team home into mid */
-static int
-unwrap(struct pgp *p, gpgme_data_t in, struct sink *mid, size_t max,
-    struct mg_err *err)
+/*
+ * pgp_decrypt - one decrypt-verify run in the team home.  Plaintext past
+ * the limit cannot be shown: gpg is stopped before its integrity check,
+ * so the message is refused like one without integrity protection.
+ */
+int
+pgp_decrypt(struct pgp *p, const char *in, size_t len, struct buf *out,
+    struct pgp_sig *sig, struct mg_err *err)
 {
 	gpgme_decrypt_result_t dr;
-	gpgme_data_t d = NULL;
+	gpgme_data_t din = NULL, dout = NULL;
+	struct sink s;
 	gpgme_error_t e;
 	int rc = -1;
 
-	if ((e = sink_open(mid, max, &d)) != 0) {
+	sig_init(sig);
+	memset(&s, 0, sizeof(s));
+	if ((e = gpgme_data_new_from_mem(&din, in, len, 0)) != 0 ||
+	    (e = sink_open(&s, buf_room(out), &dout)) != 0) {
 		mg_err_set(err, MG_ERR_TEMP, "decrypt: %s", gpgme_strerror(e));
-		return -1;
+		goto out;
 	}
-	p->st = 0;
-	p->pass_asked = 0;
-	e = gpgme_op_decrypt_ext(p->team, GPGME_DECRYPT_UNWRAP, in, d);
+	if (team_env(p, err) != 0)
+		goto out;
+	e = gpgme_op_decrypt_ext(p->team, GPGME_DECRYPT_VERIFY, din, dout);
 	dr = gpgme_op_decrypt_result(p->team);
 	if (dr != NULL && dr->legacy_cipher_nomdc)
 		mg_err_set(err, MG_ERR_PERM, "decrypt: no integrity "
 		    "protection (MDC): refused");
-	else if (mid->over)
-		mg_err_set(err, MG_ERR_PERM, "decrypt: more data than the "
-		    "ciphertext can hold");
+	else if (s.over)
+		mg_err_set(err, MG_ERR_PERM, "decrypt: the plaintext is "
+		    "larger than the limit (%zu bytes)", s.max);
 	else if (e != 0 && (p->st & ST_SESSION_KEY) && (p->st & ST_DATA_BAD))
 		/* gpgme may say "No secret key" here: another recipient's */
 		mg_err_set(err, MG_ERR_PERM, "decrypt: corrupt ciphertext "
@@ -789,36 +952,14 @@ unwrap(struct pgp *p, gpgme_data_t in, struct sink *mid, size_t max,
 		/* success must come with evidence of an intact MDC/AEAD */
 		mg_err_set(err, MG_ERR_PERM, "decrypt: no integrity "
 		    "protection reported: refused");
-	else
+	else if (sig_result(p, 0, "decrypted content", sig, err) == 0) {
+		sink_to_buf(&s, out);
 		rc = 0;
-	gpgme_data_release(d);
-	return rc;
-}
-
-int
-pgp_decrypt(struct pgp *p, const char *in, size_t len, struct buf *out,
-    struct pgp_sig *sig, struct mg_err *err)
-{
-	gpgme_data_t din = NULL;
-	struct sink mid;
-	gpgme_error_t e;
-	int rc = -1;
-
-	sig_init(sig);
-	memset(&mid, 0, sizeof(mid));
-	if ((e = gpgme_data_new_from_mem(&din, in, len, 0)) != 0) {
-		mg_err_set(err, MG_ERR_TEMP, "decrypt: %s", gpgme_strerror(e));
-		goto out;
 	}
-	/* unwrapped = the packets inside: never more than the ciphertext */
-	if (unwrap(p, din, &mid, len + UNWRAP_SLACK, err) != 0)
-		goto out;
-	/* signed or literal data: the keyring home yields both */
-	rc = run_verify(p, mid.data != NULL ? mid.data : "", mid.len, NULL, 0,
-	    out, sig, "decrypted content", err);
 out:
 	gpgme_data_release(din);
-	sink_wipe(&mid);	/* on failure it may hold partial plaintext */
+	gpgme_data_release(dout);
+	sink_wipe(&s);		/* on failure it may hold partial plaintext */
 	return rc;
 }
 
@@ -830,14 +971,14 @@ pgp_verify_detached(struct pgp *p, const char *data, size_t len,
 {
 	/* a NULL text would mean "opaque": keep an empty text detached */
 	return run_verify(p, sig, siglen, data != NULL ? data : "", len, NULL,
-	    res, "verify", err);
+	    res, err);
 }
 
 int
 pgp_verify_opaque(struct pgp *p, const char *in, size_t len,
     struct buf *out, struct pgp_sig *res, struct mg_err *err)
 {
-	return run_verify(p, in, len, NULL, 0, out, res, "verify", err);
+	return run_verify(p, in, len, NULL, 0, out, res, err);
 }
 
 /* --- key import --------------------------------------------------------- */
@@ -964,7 +1105,10 @@ pgp_import_for(struct pgp *p, const char *data, size_t len,
 		mg_err_set(err, MG_ERR_PERM, "import: no address to match");
 		return -1;
 	}
-	p->st = 0;
+	if (keys_ctx(p, err) == NULL) {
+		kept = -1;
+		goto out;
+	}
 	if ((e = gpgme_data_new_from_mem(&d, data, len, 0)) != 0 ||
 	    (e = gpgme_op_import(p->keys, d)) != 0) {
 		kept = classify(p, p->keys, e, "import", err);

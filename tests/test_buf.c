@@ -124,14 +124,18 @@ test_puts_putc(void **state)
 }
 
 /* many one-byte appends: the buffer grows and keeps every byte */
+/* both kinds: a secret buffer grows by copy-and-wipe, not realloc */
 static void
-test_growth(void **state)
+growth(int secret)
 {
 	struct buf	b;
 	size_t		i;
 
-	(void)state;
-	buf_init(&b, 100000);
+	if (secret)
+		buf_init_secret(&b, 100000);
+	else
+		buf_init(&b, 100000);
+	assert_int_equal(b.secret, secret);
 	for (i = 0; i < 100000; i++)
 		assert_int_equal(buf_putc(&b, (int)('a' + i % 26)), 0);
 	assert_int_equal(b.len, 100000);
@@ -144,6 +148,15 @@ test_growth(void **state)
 	assert_int_equal(buf_putc(&b, 'z'), -1);
 	assert_int_equal(b.len, 100000);
 	buf_free(&b);
+	assert_null(b.data);
+}
+
+static void
+test_growth(void **state)
+{
+	(void)state;
+	growth(0);
+	growth(1);
 }
 
 static void

@@ -19,6 +19,7 @@
 #include "madoguchi/buf.h"
 #include "madoguchi/err.h"
 #include "madoguchi/pgp.h"
+#include "madoguchi/xalloc.h"
 #include "madoguchi/util.h"
 
 #define PLAIN	"secret report\n"
@@ -398,13 +399,14 @@ test_decrypt_details(void **state)
 	assert_int_equal(sig.weak_digest, 0);
 	buf_free(&out);
 
-	print_message("[ case     ] plaintext over the limit is cut, not "
-	    "verified\n");
+	/* gpg is stopped before its integrity check: nothing may be shown */
+	print_message("[ case     ] plaintext over the limit: refused, "
+	    "none of it shown\n");
 	buf_init(&out, 5);
-	assert_int_equal(pgp_decrypt(pg, in, n, &out, &sig, &err), 0);
-	assert_int_equal(out.len, 5);
-	assert_true(out.truncated);
-	assert_int_equal(sig.status, PGP_SIG_BAD);
+	assert_int_equal(pgp_decrypt(pg, in, n, &out, &sig, &err), -1);
+	assert_int_equal(err.cls, MG_ERR_PERM);
+	assert_int_equal(out.len, 0);
+	assert_int_not_equal(sig.status, PGP_SIG_GOOD);
 	buf_free(&out);
 	free(in);
 
@@ -522,6 +524,25 @@ test_verify(void **state)
 next:
 		buf_free(&out);
 		free(data);
+		free(in);
+	}
+
+	/* the check cannot finish: no verdict, not a false "bad" */
+	print_message("[ case     ] verify: signed content over the limit\n");
+	{
+		struct pgp_sig res;
+		struct mg_err err;
+		struct buf out;
+		char *in = slurp("signed.asc", &n);
+
+		buf_init(&out, 5);
+		assert_int_equal(pgp_verify_opaque(pg, in, n, &out, &res,
+		    &err), 0);
+		assert_int_equal(out.len, 5);
+		assert_true(out.truncated);
+		assert_int_equal(res.status, PGP_SIG_NONE);
+		assert_int_equal(res.unchecked, 1);
+		buf_free(&out);
 		free(in);
 	}
 }
@@ -679,6 +700,37 @@ test_home_setup(void **state)
 	    "option\n");
 	assert_int_equal(sh("echo no-such-option >> $B/h2/gpg.conf"), 0);
 	assert_false(conf_accepted("h2"));
+
+	print_message("[ case     ] the team home reads the keyring\n");
+	assert_int_equal(pgp_homes_setup(path("lt"), path("lk"), &err), 0);
+	c1 = slurp("lt/gpg.conf", NULL);
+	c2 = xasprintf("\nkeyring %s/pubring.kbx\n", path("lk"));
+	assert_non_null(strstr(c1, c2));
+	free(c1);
+	free(c2);
+	assert_int_equal(stat(path("lk/pubring.kbx"), &st1), 0);
+	assert_int_equal(st1.st_size, 0);	/* gpg takes it as a keybox */
+	assert_true(conf_accepted("lt"));
+	assert_int_equal(sh("gpg --homedir $B/lt --batch --list-keys "
+	    "2>&1 | grep -q .; test $? -ne 0"), 0);	/* not a word */
+
+	print_message("[ case     ] keyring link idempotent\n");
+	assert_int_equal(stat(path("lt/gpg.conf"), &st1), 0);
+	assert_int_equal(pgp_homes_setup(path("lt"), path("lk"), &err), 0);
+	assert_int_equal(stat(path("lt/gpg.conf"), &st2), 0);
+	assert_int_equal(st1.st_ino, st2.st_ino);
+
+	print_message("[ case     ] keyring moved: the old line replaced\n");
+	assert_int_equal(pgp_homes_setup(path("lt"), path("lk2"), &err), 0);
+	c1 = slurp("lt/gpg.conf", NULL);
+	c2 = xasprintf("\nkeyring %s/pubring.kbx\n", path("lk2"));
+	assert_non_null(strstr(c1, c2));
+	free(c2);
+	c2 = xasprintf("keyring %s/pubring.kbx", path("lk"));
+	assert_null(strstr(c1, c2));
+	assert_non_null(strstr(c1, "no-auto-key-retrieve\n"));
+	free(c1);
+	free(c2);
 
 	print_message("[ case     ] home is a file\n");
 	put("afile", "x", 1);

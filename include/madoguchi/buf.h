@@ -20,9 +20,12 @@ struct buf {
 	size_t	 cap;
 	size_t	 max;		/* hard limit on len */
 	int	 truncated;	/* an append was cut at max */
+	int	 secret;	/* plaintext: wiped when it moves or is freed */
 };
 
 void	 buf_init(struct buf *b, size_t max);
+/* buf_init_secret - for decrypted text: growth and buf_free wipe */
+void	 buf_init_secret(struct buf *b, size_t max);
 int	 buf_append(struct buf *b, const void *p, size_t n);
 int	 buf_puts(struct buf *b, const char *s);
 int	 buf_putc(struct buf *b, int c);

@@ -51,6 +51,7 @@ enum mime_flag {
 	MIME_F_WEAK_DIGEST,		/* a signature over SHA-1 */
 	MIME_F_PARTLY_SIGNED,		/* a signature over a part only */
 	MIME_F_PARTLY_ENCRYPTED,	/* encrypted parts beside clear ones */
+	MIME_F_SIG_UNCHECKED,		/* signed content over the limit */
 	MIME_F_COUNT
 };
 

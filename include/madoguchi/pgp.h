@@ -11,8 +11,10 @@
  * that we read its mail).
  *
  * gpgme is initialised lazily by pgp_open: its start-up runs gpg to learn
- * its version (about 24 ms), which a message with no OpenPGP in it must
- * not pay.  Every context uses loopback pinentry: nothing ever prompts; a
+ * its version (about 5 ms), which a message with no OpenPGP in it must
+ * not pay.  Decryption and verification run in the team home, which
+ * reads the correspondents' keyring too (see pgp_homes_setup); imports
+ * alone are written to the keyring home.  Every context uses loopback pinentry: nothing ever prompts; a
  * passphrase, if any, comes from a file and is never logged.
  *
  * Verdicts start from "bad" and are upgraded only on positive evidence:
@@ -46,6 +48,8 @@ struct pgp_sig {
 	enum pgp_sig_status status;
 	char	fpr[PGP_FPR_MAX];	/* signer's fingerprint (or key id) */
 	int	weak_digest;		/* made over SHA-1: verdict kept, flagged */
+	int	unchecked;		/* signed content over the limit: not
+					   verified (status NONE) */
 };
 
 /* pgp_sig_str - "none", "good", "bad", "expired", "revoked", "unknown-key" */
@@ -82,7 +86,9 @@ int	pgp_verify_detached(struct pgp *p, const char *data, size_t len,
 
 /*
  * pgp_verify_opaque - a clearsigned text or a signed (not encrypted)
- * OpenPGP message: appends the signed content to out and sets *res.
+ * OpenPGP message: appends the signed content to out and sets *res.  If
+ * the content does not fit in out, what fits is kept and res->unchecked
+ * is set (status NONE: no verdict could be reached).
  */
 int	pgp_verify_opaque(struct pgp *p, const char *in, size_t len,
 	    struct buf *out, struct pgp_sig *res, struct mg_err *err);
@@ -108,9 +114,17 @@ int	pgp_team_keygen(const char *home, const char *uid,
 
 /*
  * pgp_home_setup - write the no-network gpg.conf (and gpg-agent.conf
- * allowing loopback pinentry) into home, 0600.  init calls it for both
- * homes; pgp_open checks it is in place.
+ * allowing loopback pinentry) into home, 0600.
  */
 int	pgp_home_setup(const char *home, struct mg_err *err);
+
+/*
+ * pgp_homes_setup - pgp_home_setup for both homes, and the team home's
+ * gpg.conf naming the correspondents' keyring as a read-only extra
+ * keyring, so that one gpg run decrypts and verifies.  init and pgp_open
+ * call it; it writes only what is missing.
+ */
+int	pgp_homes_setup(const char *team_home, const char *keyring_home,
+	    struct mg_err *err);
 
 #endif
