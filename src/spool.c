@@ -4,7 +4,10 @@
  * Receiving: tmp/ file (O_EXCL, 0600), bounded copy, fsync, link into new/
  * under its sha256 (link, unlike rename, fails if the name exists: that is
  * how a re-delivery is recognised), fsync of the folders.  Only then may
- * deliver exit 0.
+ * deliver exit 0.  The name is the hash of the message without the trace
+ * fields MTAs put on top (Return-Path, Received, Delivered-To,
+ * X-Original-To): a sender that lost our "250" and sends the message again
+ * gives it a new Received line, and it is still the same report.
  *
  * Processing: see spool_process().  A message only ever moves forward:
  * new/ -> cur/ or new/ -> quarantine/.  Nothing here deletes a message.
@@ -16,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -266,11 +270,97 @@ write_all(int fd, const char *p, size_t n)
 }
 
 /*
+ * The content hash, fed as the message streams in: the leading block of
+ * trace fields (and their continuation lines) is left out.  A line start
+ * is held back until its field name is known.
+ */
+struct trace_hash {
+	struct util_sha256	h;
+	int			lead;		/* still in the trace block */
+	int			skipping;	/* inside a trace line */
+	char			head[32];	/* start of the current line */
+	size_t			hl;
+};
+
+static int
+is_trace(const char *line, size_t n)
+{
+	static const char *const names[] = { "return-path:", "received:",
+	    "delivered-to:", "x-original-to:" };
+	size_t i, k;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		k = strlen(names[i]);
+		if (n >= k && strncasecmp(line, names[i], k) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+th_feed(struct trace_hash *t, const char *p, size_t n)
+{
+	while (n > 0 && t->lead) {
+		if (t->skipping) {
+			const char *nl = memchr(p, '\n', n);
+
+			if (nl == NULL)
+				return;
+			n -= (size_t)(nl + 1 - p);
+			p = nl + 1;
+			t->skipping = 0;
+			t->hl = 0;
+			continue;
+		}
+		while (n > 0 && t->hl < sizeof(t->head) && (t->hl == 0 ||
+		    (t->head[t->hl - 1] != ':' && t->head[t->hl - 1] != '\n'))) {
+			t->head[t->hl++] = *p++;
+			n--;
+		}
+		if (t->hl < sizeof(t->head) && t->head[t->hl - 1] != ':' &&
+		    t->head[t->hl - 1] != '\n')
+			return;		/* undecided: wait for more */
+		if (t->head[0] == ' ' || t->head[0] == '\t' ||
+		    is_trace(t->head, t->hl)) {
+			/* a trace field, or the continuation of one */
+			if (t->head[t->hl - 1] == '\n')
+				t->hl = 0;
+			else
+				t->skipping = 1;
+			continue;
+		}
+		t->lead = 0;
+		util_sha256_update(&t->h, t->head, t->hl);
+	}
+	if (n > 0)
+		util_sha256_update(&t->h, p, n);
+}
+
+/* th_final - a message of nothing but trace lines is hashed whole */
+static int
+th_final(struct trace_hash *t, const char *path, char id[UTIL_SHA256_HEX])
+{
+	struct mg_err err;
+	char *d = NULL;
+	size_t n = 0;
+
+	if (t->lead) {
+		if (util_read_file(path, (size_t)-2, &d, &n, &err) != 0)
+			return -1;
+		util_sha256_init(&t->h);
+		util_sha256_update(&t->h, d, n);
+		free(d);
+	}
+	util_sha256_hex_final(&t->h, id);
+	return 0;
+}
+
+/*
  * copy_in - fd to out, dropping a leading mbox "From " line, hashing what
  * is kept.  Returns 0, or -1 (errno set; E2BIG over max).
  */
 static int
-copy_in(int fd, int out, uint64_t max, struct util_sha256 *h,
+copy_in(int fd, int out, uint64_t max, struct trace_hash *h,
     char *from_sender, size_t fs_len, uint64_t *size_r)
 {
 	char *chunk = xmalloc(SPOOL_CHUNK);
@@ -328,7 +418,7 @@ copy_in(int fd, int out, uint64_t max, struct util_sha256 *h,
 				errno = E2BIG;
 				goto out;
 			}
-			util_sha256_update(h, p, n);
+			th_feed(h, p, n);
 			if (write_all(out, p, n) != 0)
 				goto out;
 			total += n;
@@ -349,7 +439,7 @@ spool_receive(const char *spool, int fd, uint64_t max, const char *sender,
     const char *recipient, char id_r[UTIL_SHA256_HEX], int *dup_r,
     struct mg_err *err)
 {
-	struct util_sha256 h;
+	struct trace_hash h;
 	struct spool_meta m;
 	char from_sender[256] = "";
 	char *tmp = NULL, *dst = NULL, *dir = NULL;
@@ -366,7 +456,9 @@ spool_receive(const char *spool, int fd, uint64_t max, const char *sender,
 		    strerror(errno));
 		goto fail;
 	}
-	util_sha256_init(&h);
+	memset(&h, 0, sizeof(h));
+	util_sha256_init(&h.h);
+	h.lead = 1;
 	if (copy_in(fd, out, max, &h, from_sender, sizeof(from_sender),
 	    &size) != 0) {
 		saved = errno;
@@ -393,7 +485,11 @@ spool_receive(const char *spool, int fd, uint64_t max, const char *sender,
 		goto fail;
 	}
 	rc = -1;
-	util_sha256_hex_final(&h, id_r);
+	if (th_final(&h, tmp, id_r) != 0) {
+		mg_err_set(err, MG_ERR_TEMP, "reading back %s: %s", tmp,
+		    strerror(errno));
+		goto fail;
+	}
 
 	for (enum spool_state s = SPOOL_DONE; s <= SPOOL_QUARANTINED; s++) {
 		char *p = spool_path(spool, id_r, s);

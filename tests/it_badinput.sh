@@ -17,7 +17,7 @@ for f in "$T"/bad/*.eml; do
 	count=$((count + 1))
 	eq "$name: a ticket" "$(ntickets)" "$count"
 	tag="CSIRT#$count"
-	sid=$(sha256sum <"$f" | cut -d' ' -f1)
+	sid=$(content_id <"$f")
 	check "$name: raw kept" cmp -s "$f" "$INST/spool/cur/$sid"
 	flags=$(jqt "$tag" '.messages[0].flags | join(" ")')
 	if [ "$flag" = "-" ]; then

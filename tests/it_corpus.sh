@@ -22,7 +22,7 @@ spooled() {
 		cat "$1"
 	fi
 }
-sid_of() { spooled "$1" | sha256sum | cut -d' ' -f1; }
+sid_of() { spooled "$1" | content_id; }
 
 # --- 1. every message of the corpus ------------------------------------------
 for m in "$CORPUS"/*/MANIFEST.tsv; do
@@ -52,10 +52,10 @@ eq "spool list is empty" "$(mg spool list --json | jq 'length')" 0
 # every stored raw file is named by its sha256
 bad=""
 for s in "$INST"/spool/cur/*; do
-	[ "$(sha256sum <"$s" | cut -d' ' -f1)" = "$(basename "$s")" ] ||
+	[ "$(content_id <"$s")" = "$(basename "$s")" ] ||
 	    bad="$bad $(basename "$s")"
 done
-eq "every spool/cur file matches its sha256 name" "$bad" ""
+eq "every spool/cur file is named by its content id" "$bad" ""
 
 # each message's bytes are kept exactly (less a leading From_ line)
 bad=""
@@ -73,10 +73,10 @@ done | jq -s . >"$T/all.json"
 
 distinct=$(while read -r f; do sid_of "$f"; done <"$T/files" | sort -u | wc -l)
 eq "one message row per distinct message" \
-    "$(jq '[.[].messages[]] | length' "$T/all.json")" "$distinct"
+    "$(jq '[.[].messages[] | select(.direction == "in")] | length' "$T/all.json")" "$distinct"
 if command -v sqlite3 >/dev/null 2>&1; then
 	eq "the database agrees" \
-	    "$(sqlite3 "$INST/madoguchi.db" 'select count(*) from message')" \
+	    "$(sqlite3 "$INST/madoguchi.db" "select count(*) from message where direction = 'in'")" \
 	    "$distinct"
 fi
 bad=""

@@ -19,7 +19,7 @@ eq "type null (neutral)" "$(j .type)" null
 eq "tlp null (neutral)" "$(j .tlp)" null
 eq "subject" "$(j .subject)" "Phishing site at example.com"
 eq "requestor from From:, normalised" "$(j '.requestors[0]')" alice@example.net
-eq "one message" "$(j '.messages | length')" 1
+eq "one message in" "$(j '[.messages[] | select(.direction == "in")] | length')" 1
 eq "direction in" "$(j '.messages[0].direction')" in
 eq "kind report" "$(j '.messages[0].kind')" report
 eq "message_id" "$(j '.messages[0].message_id')" r1@example.net
@@ -37,7 +37,7 @@ eq "observables exist (empty)" "$(j '.messages[0].observables | length')" 0
 
 # the spool keeps the exact bytes under their sha256
 sid=$(j '.messages[0].spool_id')
-eq "spool id is the sha256" "$sid" "$(sha256sum <"$T/m1" | cut -d' ' -f1)"
+eq "spool id is the sha256" "$sid" "$(content_id <"$T/m1")"
 check "raw kept in spool/cur" cmp -s "$T/m1" "$INST/spool/cur/$sid"
 eq "raw file 0600" "$(stat -c %a "$INST/spool/cur/$sid")" 600
 eq "nothing pending" "$(ls "$INST/spool/new" | wc -l)" 0
@@ -47,7 +47,7 @@ eq "tmp is empty" "$(ls "$INST/spool/tmp" | wc -l)" 0
 deliver "$T/m1" --sender alice@example.net --recipient csirt@example.org
 eq "re-delivery exits 0" $? 0
 eq "still one ticket" "$(ntickets)" 1
-eq "still one message" "$(j '.messages | length')" 1
+eq "still one message in" "$(j '[.messages[] | select(.direction == "in")] | length')" 1
 
 # the human views
 out=$(mg ticket list)
@@ -104,4 +104,20 @@ if [ "$(id -u)" != 0 ]; then
 	chmod 700 "$INST/spool/tmp"
 fi
 
+# the same report sent again by another MTA: new trace fields on top, the
+# same message below them - one ticket, one message
+before=$(ntickets)
+msg resend@example.net "Resent report" "Same text." "Message-ID: <resend1@example.net>" >"$T/rs"
+{ printf 'Return-Path: <resend@example.net>\nReceived: from a (a [192.0.2.1])\n\tby mx; Sun, 22 Nov 2026 10:00:00 +0900\n'; cat "$T/rs"; } >"$T/rs1"
+{ printf 'Delivered-To: csirt@example.org\nReceived: from b (b [192.0.2.2])\n\tby mx; Sun, 22 Nov 2026 10:05:00 +0900\nX-Original-To: csirt@example.org\n'; cat "$T/rs"; } >"$T/rs2"
+deliver "$T/rs1"
+eq "resend 1: exit 0" $? 0
+deliver "$T/rs2"
+eq "resend 2 (other trace fields): exit 0" $? 0
+eq "resend: one ticket" "$(ntickets)" $((before + 1))
+# a header that is not a trace field makes it another message
+{ printf 'X-Spam-Score: 1\n'; cat "$T/rs1"; } >"$T/rs3"
+deliver "$T/rs3"
+eq "another header on top: another message" "$(ntickets)" $((before + 2))
+eq "two tickets of that subject" "$(mg ticket list --json | jq '[.[] | select(.subject == "Resent report")] | length')" 2
 finish

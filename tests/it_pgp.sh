@@ -25,7 +25,7 @@ for k in alice bob carol dave; do
 done
 fpr_of() { awk -v n="$1" '$1 == n { print $2 }' "$FX/keys/fingerprints.tsv"; }
 ticket_of() {	# ticket tag of a delivered file
-	sid=$(sha256sum <"$1" | cut -d' ' -f1)
+	sid=$(content_id <"$1")
 	n=$(sqlite3 "$INST/madoguchi.db" "select ticket_id from message where spool_id = '$sid'")
 	echo "CSIRT#$n"
 }
@@ -81,7 +81,7 @@ failed=$((failed + $(grep -c '^NOT OK' "$T/manifest.out")))
 
 # the raw encrypted original stays in the spool as the evidence
 f=$FX/msg/pgpmime_enc.eml
-check "encrypted original kept byte for byte" cmp -s "$f" "$INST/spool/cur/$(sha256sum <"$f" | cut -d' ' -f1)"
+check "encrypted original kept byte for byte" cmp -s "$f" "$INST/spool/cur/$(content_id <"$f")"
 out=$(mg ticket show "$(ticket_of "$f")")
 contains "ticket show shows the decrypted text" "$out" "不審なログイン試行を検知しました"
 contains "ticket show says it was encrypted" "$out" "Encrypted: yes"

@@ -78,6 +78,15 @@ new_instance() {
 	fi
 	CONF="$T/$name/madoguchi.conf"
 	INST="$T/$name"
+	# no relay unless a test starts one: nothing leaves this machine
+	set_conf relay "smtp://127.0.0.1:9"
+}
+
+# content_id: the spool id of a message on stdin: its sha256 without the
+# trace fields on top (Return-Path, Received, Delivered-To, X-Original-To)
+content_id() {
+	perl -0777 -pe 's/\A(?:(?:Return-Path|Received|Delivered-To|X-Original-To):[^\n]*\n(?:[ \t][^\n]*\n)*)*//i' |
+	    sha256sum | cut -d' ' -f1
 }
 
 # set_conf KEY VALUE: change one key of the current instance
