@@ -19,6 +19,17 @@
 #include "madoguchi/intake.h"
 #include "madoguchi/log.h"
 #include "madoguchi/spool.h"
+#include "madoguchi/tmpl.h"
+
+/* why the MTA must keep the mail: to syslog, and to stderr, which the
+ * MTA logs with the deferral (log_err writes there only on a terminal) */
+static void
+tempfail_reason(const char *why)
+{
+	log_err("deliver: %s", why);
+	if (!isatty(STDERR_FILENO))
+		fprintf(stderr, "madoguchi: %s\n", why);
+}
 
 int
 cmd_deliver(int argc, char **argv, const char *config)
@@ -58,9 +69,12 @@ cmd_deliver(int argc, char **argv, const char *config)
 		log_warn("running as root; run deliver as an unprivileged "
 		    "user (see contrib/)");
 	mg_err_clear(&err);
+	/* a broken template is a broken configuration: found before the
+	 * message is taken, so it is never a blank in a sent mail */
 	if (conf_load(conf_default_path(config), &conf, &err) != 0 ||
-	    spool_check(conf->spool, &err) != 0) {
-		log_err("deliver: %s", err.msg);
+	    spool_check(conf->spool, &err) != 0 ||
+	    tmpl_check(conf->templates, &err) != 0) {
+		tempfail_reason(err.msg);
 		conf_free(&conf);
 		return EX_TEMPFAIL;
 	}
@@ -73,7 +87,7 @@ cmd_deliver(int argc, char **argv, const char *config)
 			log_info("refused: %s", err.msg);
 			return EX_DATAERR;
 		}
-		log_err("deliver: %s", err.msg);
+		tempfail_reason(err.msg);
 		return EX_TEMPFAIL;
 	}
 	/* from here on the message is ours: exit 0 whatever happens */

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <ini.h>
@@ -27,7 +28,8 @@ enum conf_type {
 	CONF_OPTPATH,		/* the same, or empty for none (NULL) */
 	CONF_TAG,		/* ticket prefix */
 	CONF_SIZE,		/* 50M */
-	CONF_INT		/* bounded integer */
+	CONF_INT,		/* bounded integer */
+	CONF_BOOL		/* yes/no, stored as a long long 0/1 */
 };
 
 struct conf_key {
@@ -84,6 +86,24 @@ static const struct conf_key conf_keys[] = {
 	    1024, 16LL << 20, "Longest decoded header value kept." },
 	{ "limits", "max_text_size", CONF_SIZE, OFF(max_text_size), "4M",
 	    4096, 1LL << 30, "Longest report text stored per message." },
+	{ "outbound", "relay", CONF_STR, OFF(relay), "smtp://127.0.0.1:25", 0,
+	    0, "Where outbound mail goes: smtp://host[:port], "
+	    "smtps://host[:port], or sendmail:/usr/sbin/sendmail." },
+	{ "outbound", "starttls", CONF_STR, OFF(starttls), "no", 0, 0,
+	    "smtp:// only: no, try (if offered) or require (certificate "
+	    "checked)." },
+	{ "outbound", "relay_user", CONF_STR, OFF(relay_user), "", 0, 0,
+	    "SMTP AUTH user name; empty: no authentication." },
+	{ "outbound", "relay_password_file", CONF_OPTPATH,
+	    OFF(relay_password_file), "", 0, 0,
+	    "File holding the SMTP AUTH password (mode 0600)." },
+	{ "outbound", "ack", CONF_BOOL, OFF(ack), "yes", 0, 0,
+	    "Acknowledge new reports (never to robots: RFC 3834)." },
+	{ "outbound", "ack_followups", CONF_BOOL, OFF(ack_followups), "no", 0,
+	    0, "Also acknowledge follow-ups to an open ticket." },
+	{ "outbound", "ack_rate", CONF_INT, OFF(ack_rate), "3", 0, 10000,
+	    "Acknowledgements per sender per hour; beyond, none (0: none "
+	    "at all)." },
 };
 
 #define NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -171,6 +191,20 @@ conf_set(struct conf *c, const struct conf_key *k, const char *value,
 		}
 		*(long long *)base = iv;
 		return 0;
+	case CONF_BOOL:
+		if (strcasecmp(value, "yes") == 0 ||
+		    strcasecmp(value, "true") == 0 || strcmp(value, "1") == 0)
+			iv = 1;
+		else if (strcasecmp(value, "no") == 0 ||
+		    strcasecmp(value, "false") == 0 || strcmp(value, "0") == 0)
+			iv = 0;
+		else {
+			mg_err_set(err, MG_ERR_TEMP, "[%s] %s: \"%s\" is not "
+			    "yes or no", k->section, k->name, value);
+			return -1;
+		}
+		*(long long *)base = iv;
+		return 0;
 	}
 	return -1;
 }
@@ -215,7 +249,8 @@ conf_handler(void *user, const char *section, const char *name,
 static int
 check_sections(const char *path, struct mg_err *err)
 {
-	static const char *known[] = { "team", "paths", "limits" };
+	static const char *known[] = { "team", "paths", "limits",
+	    "outbound" };
 	char line[1024];
 	FILE *fp;
 	int n = 0, rc = 0;
@@ -303,6 +338,19 @@ conf_load(const char *path, struct conf **conf_r, struct mg_err *err)
 		if (!cp.seen[i] &&
 		    conf_set(c, &conf_keys[i], conf_keys[i].def, err) != 0)
 			goto fail;
+	if (strncmp(c->relay, "smtp://", 7) != 0 &&
+	    strncmp(c->relay, "smtps://", 8) != 0 &&
+	    strncmp(c->relay, "sendmail:/", 10) != 0) {
+		mg_err_set(err, MG_ERR_TEMP, "%s: [outbound] relay: \"%s\" is "
+		    "not smtp://, smtps:// or sendmail:/path", path, c->relay);
+		goto fail;
+	}
+	if (strcmp(c->starttls, "no") != 0 && strcmp(c->starttls, "try") != 0 &&
+	    strcmp(c->starttls, "require") != 0) {
+		mg_err_set(err, MG_ERR_TEMP, "%s: [outbound] starttls: \"%s\" "
+		    "is not no, try or require", path, c->starttls);
+		goto fail;
+	}
 	*conf_r = c;
 	return 0;
 fail:

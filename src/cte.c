@@ -50,6 +50,31 @@ cte_b64_value(unsigned char c)
 	return -1;
 }
 
+void
+cte_b64_encode(const void *in, size_t len, struct buf *out)
+{
+	static const char a[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = in;
+	char q[4];
+	size_t i;
+
+	for (i = 0; i + 2 < len; i += 3) {
+		q[0] = a[p[i] >> 2];
+		q[1] = a[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
+		q[2] = a[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)];
+		q[3] = a[p[i + 2] & 63];
+		(void)buf_append(out, q, 4);
+	}
+	if (i < len) {
+		q[0] = a[p[i] >> 2];
+		q[1] = a[((p[i] & 3) << 4) | (i + 1 < len ? p[i + 1] >> 4 : 0)];
+		q[2] = i + 1 < len ? a[(p[i + 1] & 15) << 2] : '=';
+		q[3] = '=';
+		(void)buf_append(out, q, 4);
+	}
+}
+
 /* base64 state carried from one slice to the next */
 struct b64 {
 	unsigned long	acc;

@@ -12,10 +12,13 @@
 
 #include "madoguchi/buf.h"
 #include "madoguchi/conf.h"
+#include "madoguchi/dsn.h"
 #include "madoguchi/intake.h"
 #include "madoguchi/log.h"
 #include "madoguchi/mime.h"
+#include "madoguchi/outbox.h"
 #include "madoguchi/pgp.h"
+#include "madoguchi/respond.h"
 #include "madoguchi/spool.h"
 #include "madoguchi/store.h"
 #include "madoguchi/tag.h"
@@ -34,6 +37,8 @@ intake_thread_str(enum intake_thread how)
 		return "tag";
 	case INTAKE_DUPLICATE:
 		return "duplicate";
+	case INTAKE_BOUNCE:
+		return "bounce";
 	}
 	return "new";
 }
@@ -65,13 +70,37 @@ sender_of(const struct mime_msg *msg, const char *env, char **norm)
 	return *norm;
 }
 
+/*
+ * bounce - a delivery report: to the ticket whose mail bounced, never a
+ * new ticket, never acknowledged.  *ticket_r 0: not about our mail.
+ */
+static int
+bounce(struct store *st, const struct dsn *dsn, int64_t *ticket_r,
+    struct mg_err *err)
+{
+	int64_t oid = 0;
+	char *why;
+	int r;
+
+	*ticket_r = 0;
+	if (dsn->orig_id[0] == '\0')
+		return 0;
+	r = store_outbox_by_msgid(st, dsn->orig_id, &oid, ticket_r, err);
+	if (r <= 0 || !dsn->failed)
+		return r < 0 ? -1 : 0;
+	why = xasprintf("bounced: %s %s", dsn->status, dsn->rcpt);
+	r = store_outbox_mark(st, oid, "bounced", why, err);
+	free(why);
+	return r;
+}
+
 int
 intake_store(struct store *st, const struct conf *conf,
     const struct spool_meta *meta, const struct mime_msg *msg,
-    struct intake_result *res, struct mg_err *err)
+    const struct dsn *dsn, struct intake_result *res, struct mg_err *err)
 {
 	struct store_message sm;
-	char *env_norm = NULL, *flags = NULL;
+	char *env_norm = NULL, *flags = NULL, *f;
 	const char *who;
 	int64_t ticket = 0, tagged = 0;
 	int rc = -1, r;
@@ -93,6 +122,20 @@ intake_store(struct store *st, const struct conf *conf,
 	}
 	who = sender_of(msg, meta->sender, &env_norm);
 
+	if (dsn != NULL) {
+		if (bounce(st, dsn, &ticket, err) != 0)
+			goto fail;
+		if (ticket != 0) {
+			res->how = INTAKE_BOUNCE;
+			if (store_ticket_touch(st, ticket, meta->received,
+			    err) != 0)
+				goto fail;
+			goto add;
+		}
+		/* a bounce of no mail of ours (backscatter, or mail the team
+		 * sent by hand): read like any other report, never answered */
+		dsn = NULL;
+	}
 	r = store_ticket_by_refs(st, msg->refs, msg->nrefs, &ticket, err);
 	if (r < 0)
 		goto fail;
@@ -133,12 +176,19 @@ intake_store(struct store *st, const struct conf *conf,
 	    who, res->how == INTAKE_NEW ? "requestor" : "cc", err) != 0)
 		goto fail;
 
+add:
 	flags = flag_string(msg->flags);
+	if (dsn != NULL && dsn->failed) {
+		f = xasprintf("%s%srecipient-failed", flags, *flags ? " " : "");
+		free(flags);
+		flags = f;
+	}
 	memset(&sm, 0, sizeof(sm));
 	sm.ticket = ticket;
 	sm.spool_id = meta->id;
 	sm.direction = "in";
-	sm.kind = res->how == INTAKE_NEW ? "report" : "correspondence";
+	sm.kind = res->how == INTAKE_NEW ? "report" : res->how == INTAKE_BOUNCE ?
+	    "bounce" : "correspondence";
 	sm.message_id = msg->message_id;
 	sm.from_addr = msg->from;
 	sm.from_name = msg->from_name;
@@ -159,6 +209,10 @@ intake_store(struct store *st, const struct conf *conf,
 		if (store_add_attachment(st, res->message, (int)i,
 		    &msg->att[i], err) != 0)
 			goto fail;
+	/* in the same transaction: a retry finds the plan, never adds one */
+	if (res->how != INTAKE_BOUNCE && respond_plan(st, conf, meta, msg,
+	    ticket, res->how == INTAKE_NEW, &res->ack_planned, err) != 0)
+		goto fail;
 	if (store_commit(st, err) != 0)
 		goto fail;
 	res->ticket = ticket;
@@ -251,9 +305,10 @@ intake_process(const struct conf *conf, const struct spool_meta *meta,
 	struct mime_msg *msg = NULL;
 	struct intake_result res;
 	struct store *st = NULL;
+	struct dsn dsn;
 	char *path, *raw = NULL, tag[TAG_MAX], subj[120];
 	size_t len = 0;
-	int rc = -1;
+	int rc = -1, is_dsn;
 
 	path = spool_path(conf->spool, meta->id, SPOOL_PENDING);
 	/* read whole and NUL-terminated: the parser must never run off it */
@@ -277,7 +332,10 @@ intake_process(const struct conf *conf, const struct spool_meta *meta,
 
 	if (store_open(conf->database, 0, &st, err) != 0)
 		goto out;
-	if (intake_store(st, conf, meta, msg, &res, err) != 0)
+	is_dsn = dsn_is(mime_header_get(msg, "Content-Type")) &&
+	    dsn_parse(raw, len, &dsn) == 0;
+	if (intake_store(st, conf, meta, msg, is_dsn ? &dsn : NULL, &res,
+	    err) != 0)
 		goto out;
 	tag_format(conf->team_tag, res.ticket, tag);
 	/* an encrypted message's subject may be a protected header: not logged */
@@ -288,6 +346,18 @@ intake_process(const struct conf *conf, const struct spool_meta *meta,
 	    msg->subject : "", subj, sizeof(subj)),
 	    msg->flags ? " (flagged)" : "");
 	rc = 0;
+	/* step 7, after the commit: the report is safe whatever happens here;
+	 * what cannot be composed or sent now waits for "outbox flush" */
+	if (res.ack_planned) {
+		struct outbox_stats os;
+		struct mg_err e;
+
+		mg_err_clear(&e);
+		if (respond_compose(conf, st, &eng.pgp, &e) < 0 ||
+		    outbox_flush(conf, st, 0, 5, &os, &e) != 0)
+			log_warn("%s: acknowledgement left in the outbox: %s",
+			    tag, e.msg);
+	}
 out:
 	store_close(&st);
 	pgp_close(&eng.pgp);

@@ -27,6 +27,10 @@ usage(FILE *fp)
 	    "  ticket show TAG [--json]\n"
 	    "  spool list [--json]     messages waiting or quarantined\n"
 	    "  spool retry             finish what waits in the spool\n"
+	    "  outbox list [--json]    mail the team sends, and its state\n"
+	    "  outbox show ID [--raw|--json]\n"
+	    "  outbox flush [--due]    send what waits (--due: only what is "
+	    "due)\n"
 	    "\n"
 	    "  -c FILE   the instance's madoguchi.conf (else $MADOGUCHI_CONFIG,\n"
 	    "            else %s/madoguchi/madoguchi.conf)\n"
@@ -90,6 +94,8 @@ main(int argc, char **argv)
 		return cmd_ticket(argc, argv, config);
 	if (strcmp(cmd, "spool") == 0)
 		return cmd_spool(argc, argv, config);
+	if (strcmp(cmd, "outbox") == 0)
+		return cmd_outbox(argc, argv, config);
 	if (strcmp(cmd, "help") == 0) {
 		usage(stdout);
 		return CMD_OK;

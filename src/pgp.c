@@ -1165,6 +1165,197 @@ out:
 	return kept;
 }
 
+/* --- signing and encrypting (outbound mail) ----------------------------- */
+
+/* signing_key - the team's secret key signer, set as the only signer */
+static int
+set_signer(struct pgp *p, const char *signer, struct mg_err *err)
+{
+	gpgme_key_t k = NULL;
+	gpgme_error_t e;
+
+	gpgme_signers_clear(p->team);
+	if (signer == NULL || *signer == '\0') {
+		mg_err_set(err, MG_ERR_TEMP, "sign: no team key configured "
+		    "([team] key)");
+		return -1;
+	}
+	if ((e = gpgme_get_key(p->team, signer, &k, 1)) != 0 ||
+	    (e = gpgme_signers_add(p->team, k)) != 0) {
+		mg_err_set(err, MG_ERR_TEMP, "sign: team key %s: %s", signer,
+		    gpgme_strerror(e));
+		gpgme_key_unref(k);
+		return -1;
+	}
+	gpgme_key_unref(k);
+	return 0;
+}
+
+/* sink_done - move a finished output sink into out; -1 if it overflowed */
+static int
+sink_done(struct sink *s, struct buf *out, const char *what,
+    struct mg_err *err)
+{
+	if (s->over || buf_append(out, s->data != NULL ? s->data : "",
+	    s->len) != 0) {
+		mg_err_set(err, MG_ERR_TEMP, "%s: output too large", what);
+		return -1;
+	}
+	return 0;
+}
+
+int
+pgp_sign_detached(struct pgp *p, const char *signer, const char *data,
+    size_t len, struct buf *sig, char micalg[32], struct mg_err *err)
+{
+	gpgme_data_t din = NULL, dsig = NULL;
+	gpgme_sign_result_t sr;
+	struct sink s;
+	gpgme_error_t e;
+	const char *h;
+	int rc = -1;
+	size_t i;
+
+	memset(&s, 0, sizeof(s));
+	micalg[0] = '\0';
+	if (team_env(p, err) != 0 || set_signer(p, signer, err) != 0)
+		return -1;
+	if ((e = gpgme_data_new_from_mem(&din, data, len, 0)) != 0 ||
+	    (e = sink_open(&s, buf_room(sig), &dsig)) != 0) {
+		mg_err_set(err, MG_ERR_TEMP, "sign: %s", gpgme_strerror(e));
+		goto out;
+	}
+	gpgme_set_armor(p->team, 1);
+	e = gpgme_op_sign(p->team, din, dsig, GPGME_SIG_MODE_DETACH);
+	gpgme_set_armor(p->team, 0);
+	sr = gpgme_op_sign_result(p->team);
+	if (e != 0) {
+		(void)classify(p, p->team, e, "sign", err);
+		err->cls = MG_ERR_TEMP;		/* our key, never the input */
+		goto out;
+	}
+	if (sr == NULL || sr->signatures == NULL || sr->invalid_signers !=
+	    NULL || (h = gpgme_hash_algo_name(sr->signatures->hash_algo)) ==
+	    NULL) {
+		mg_err_set(err, MG_ERR_TEMP, "sign: no signature made");
+		goto out;
+	}
+	(void)snprintf(micalg, 32, "pgp-%s", h);
+	for (i = 0; micalg[i] != '\0'; i++)
+		if (micalg[i] >= 'A' && micalg[i] <= 'Z')
+			micalg[i] = (char)(micalg[i] - 'A' + 'a');
+	rc = sink_done(&s, sig, "sign", err);
+out:
+	gpgme_signers_clear(p->team);
+	gpgme_data_release(din);
+	gpgme_data_release(dsig);
+	sink_wipe(&s);
+	return rc;
+}
+
+int
+pgp_encrypt_sign(struct pgp *p, const char *signer, const char *rcpt,
+    const char *data, size_t len, struct buf *out, struct mg_err *err)
+{
+	gpgme_key_t keys[3] = { NULL, NULL, NULL };
+	gpgme_data_t din = NULL, dout = NULL;
+	gpgme_encrypt_result_t er;
+	gpgme_sign_result_t sr;
+	struct sink s;
+	gpgme_error_t e;
+	int rc = -1;
+
+	memset(&s, 0, sizeof(s));
+	if (team_env(p, err) != 0 || set_signer(p, signer, err) != 0)
+		return -1;
+	if ((e = gpgme_get_key(p->team, rcpt, &keys[0], 0)) != 0 ||
+	    (e = gpgme_get_key(p->team, signer, &keys[1], 0)) != 0 ||
+	    (e = gpgme_data_new_from_mem(&din, data, len, 0)) != 0 ||
+	    (e = sink_open(&s, buf_room(out), &dout)) != 0) {
+		mg_err_set(err, MG_ERR_TEMP, "encrypt: %s", gpgme_strerror(e));
+		goto out;
+	}
+	gpgme_set_armor(p->team, 1);
+	/* keys in the keyring are linked to their own addresses only (see
+	 * pgp_import_for): that is the trust decision, not the web of trust */
+	e = gpgme_op_encrypt_sign(p->team, keys, GPGME_ENCRYPT_ALWAYS_TRUST,
+	    din, dout);
+	gpgme_set_armor(p->team, 0);
+	er = gpgme_op_encrypt_result(p->team);
+	sr = gpgme_op_sign_result(p->team);
+	if (e != 0 || er == NULL || er->invalid_recipients != NULL ||
+	    sr == NULL || sr->signatures == NULL) {
+		mg_err_set(err, MG_ERR_TEMP, "encrypt and sign: %s",
+		    e != 0 ? gpgme_strerror(e) : "a recipient or the signer "
+		    "was refused");
+		goto out;
+	}
+	rc = sink_done(&s, out, "encrypt", err);
+out:
+	gpgme_signers_clear(p->team);
+	gpgme_key_unref(keys[0]);
+	gpgme_key_unref(keys[1]);
+	gpgme_data_release(din);
+	gpgme_data_release(dout);
+	sink_wipe(&s);
+	return rc;
+}
+
+/* usable_for - can k encrypt, and is one of its valid user IDs addr? */
+static int
+usable_for(gpgme_key_t k, const char *addr)
+{
+	gpgme_subkey_t sk;
+	int enc = 0;
+
+	if (k->revoked || k->expired || k->disabled || k->invalid ||
+	    !k->can_encrypt || !uid_matches(k, addr))
+		return 0;
+	for (sk = k->subkeys; sk != NULL; sk = sk->next)
+		if (sk->can_encrypt && !sk->revoked && !sk->expired &&
+		    !sk->disabled && !sk->invalid)
+			enc = 1;
+	return enc;
+}
+
+int
+pgp_key_for(struct pgp *p, const char *addr, char fpr_r[PGP_FPR_MAX],
+    struct mg_err *err)
+{
+	gpgme_key_t k = NULL;
+	gpgme_error_t e;
+	char *want, *pattern;
+	int found = 0;
+
+	fpr_r[0] = '\0';
+	if ((want = util_addr_norm(addr)) == NULL)
+		return 0;
+	pattern = xasprintf("<%s>", want);
+	/* the team home reads the keyring: no second home to start */
+	if (team_env(p, err) != 0) {
+		found = -1;
+		goto out;
+	}
+	e = gpgme_op_keylist_start(p->team, pattern, 0);
+	while (e == 0 && (e = gpgme_op_keylist_next(p->team, &k)) == 0) {
+		if (!found && k->fpr != NULL && usable_for(k, want)) {
+			(void)snprintf(fpr_r, PGP_FPR_MAX, "%s", k->fpr);
+			found = 1;
+		}
+		gpgme_key_unref(k);
+	}
+	if (gpg_err_code(e) != GPG_ERR_EOF) {
+		mg_err_set(err, MG_ERR_TEMP, "looking up a key for %s: %s",
+		    want, gpgme_strerror(e));
+		found = -1;
+	}
+	(void)gpgme_op_keylist_end(p->team);
+out:
+	free(pattern);
+	free(want);
+	return found;
+}
+
 /* --- team key ----------------------------------------------------------- */
 
 int

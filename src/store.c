@@ -13,7 +13,7 @@
 #include "madoguchi/xalloc.h"
 
 #define STORE_BUSY_MS	30000
-#define STORE_VERSION	1
+#define STORE_VERSION	2
 
 struct store {
 	sqlite3	*db;
@@ -59,6 +59,25 @@ static const char *schema_v1 =
 	" other_id INTEGER NOT NULL, reason TEXT NOT NULL,"
 	" created INTEGER NOT NULL);"
 	"CREATE INDEX ticket_link_other ON ticket_link(other_id);";
+
+/* v2: the outbox.  A row is planned ("compose") inside the delivery's
+ * transaction, so a retried delivery finds it (cause is unique) and never
+ * plans a second; its bytes come after the commit ("queued"). */
+static const char *schema_v2 =
+	"CREATE TABLE outbox ("
+	" id INTEGER PRIMARY KEY,"
+	" ticket_id INTEGER REFERENCES ticket(id),"
+	" kind TEXT NOT NULL, cause TEXT UNIQUE,"
+	" rcpt TEXT NOT NULL, env_from TEXT NOT NULL DEFAULT '',"
+	" message_id TEXT, raw BLOB,"
+	" state TEXT NOT NULL DEFAULT 'compose',"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_try INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT,"
+	" created INTEGER NOT NULL, sent INTEGER);"
+	"CREATE INDEX outbox_due ON outbox(state, next_try);"
+	"CREATE INDEX outbox_rcpt ON outbox(rcpt, kind, created);"
+	"CREATE INDEX outbox_msgid ON outbox(message_id);";
 
 static void
 db_err(struct store *st, struct mg_err *err, const char *what)
@@ -157,9 +176,11 @@ migrate(struct store *st, struct mg_err *err)
 	}
 	if (v < 1 && exec_const(st, schema_v1, err) != 0)
 		goto out;
-	/* later versions: if (v < 2) ...; user_version is not bindable */
+	if (v < 2 && exec_const(st, schema_v2, err) != 0)
+		goto out;
+	/* user_version is not bindable */
 	if (v < STORE_VERSION &&
-	    exec_const(st, "PRAGMA user_version = 1", err) != 0)
+	    exec_const(st, "PRAGMA user_version = 2", err) != 0)
 		goto out;
 	rc = exec_const(st, "COMMIT", err);
 out:
@@ -683,20 +704,27 @@ fail:
 void
 store_msgrows_free(struct store_msgrow *rows, size_t n)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < sizeof(rows[i].strs) / sizeof(rows[i].strs[0]);
-		    j++)
-			free(rows[i].strs[j]);
-		for (j = 0; j < rows[i].natt; j++) {
-			free(rows[i].att[j].filename);
-			free(rows[i].att[j].content_type);
-			free(rows[i].att[j].sha256);
-		}
-		free(rows[i].att);
-	}
+	for (i = 0; i < n; i++)
+		store_msgrow_clear(&rows[i]);
 	free(rows);
+}
+
+void
+store_msgrow_clear(struct store_msgrow *r)
+{
+	size_t j;
+
+	for (j = 0; j < sizeof(r->strs) / sizeof(r->strs[0]); j++)
+		free(r->strs[j]);
+	for (j = 0; j < r->natt; j++) {
+		free(r->att[j].filename);
+		free(r->att[j].content_type);
+		free(r->att[j].sha256);
+	}
+	free(r->att);
+	memset(r, 0, sizeof(*r));
 }
 
 int
@@ -742,4 +770,291 @@ store_links_free(struct store_link *links, size_t n)
 	for (i = 0; i < n; i++)
 		free(links[i].reason);
 	free(links);
+}
+
+/* --- outbox ----------------------------------------------------------- */
+
+int
+store_outbox_plan(struct store *st, int64_t ticket, const char *kind,
+    const char *cause, const char *rcpt, time_t now, int64_t *id_r,
+    struct mg_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (prep(st, "INSERT INTO outbox(ticket_id, kind, cause, rcpt, "
+	    "next_try, created) VALUES (?1, ?2, ?3, ?4, ?5, ?5)", &s,
+	    err) != 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, ticket);
+	bind_text(s, 2, kind);
+	bind_text(s, 3, cause);
+	bind_text(s, 4, rcpt);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)now);
+	rc = step_done(st, s, err);
+	if (rc == 0 && id_r != NULL)
+		*id_r = sqlite3_last_insert_rowid(st->db);
+	return rc;
+}
+
+int
+store_outbox_count(struct store *st, const char *rcpt, const char *kind,
+    time_t since, int64_t *n_r, struct mg_err *err)
+{
+	sqlite3_stmt *s;
+
+	if (prep(st, "SELECT count(*) FROM outbox WHERE rcpt = ?1 AND "
+	    "kind = ?2 AND created >= ?3", &s, err) != 0)
+		return -1;
+	bind_text(s, 1, rcpt);
+	bind_text(s, 2, kind);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)since);
+	return query_int(st, s, n_r, err) < 0 ? -1 : 0;
+}
+
+int
+store_outbox_has_cause(struct store *st, const char *cause,
+    struct mg_err *err)
+{
+	sqlite3_stmt *s;
+
+	if (prep(st, "SELECT id FROM outbox WHERE cause = ?1", &s, err) != 0)
+		return -1;
+	bind_text(s, 1, cause);
+	return query_int(st, s, NULL, err);
+}
+
+int
+store_outbox_composed(struct store *st, int64_t id, const char *message_id,
+    const char *env_from, const void *raw, size_t len, time_t now,
+    struct mg_err *err)
+{
+	sqlite3_stmt *s;
+
+	if (prep(st, "UPDATE outbox SET message_id = ?2, env_from = ?3, "
+	    "raw = ?4, state = 'queued', next_try = ?5 WHERE id = ?1 AND "
+	    "state = 'compose'", &s, err) != 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, message_id);
+	bind_text(s, 3, env_from);
+	(void)sqlite3_bind_blob(s, 4, raw, (int)len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)now);
+	return step_done(st, s, err);
+}
+
+int
+store_outbox_result(struct store *st, int64_t id, const char *state,
+    time_t next_try, const char *error, time_t sent, struct mg_err *err)
+{
+	sqlite3_stmt *s;
+
+	if (prep(st, "UPDATE outbox SET state = ?2, next_try = ?3, "
+	    "last_error = ?4, sent = ?5, attempts = attempts + 1 "
+	    "WHERE id = ?1", &s, err) != 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, state);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)next_try);
+	bind_text(s, 4, error);
+	if (sent != 0)
+		sqlite3_bind_int64(s, 5, (sqlite3_int64)sent);
+	else
+		(void)sqlite3_bind_null(s, 5);
+	return step_done(st, s, err);
+}
+
+int
+store_outbox_mark(struct store *st, int64_t id, const char *state,
+    const char *error, struct mg_err *err)
+{
+	sqlite3_stmt *s;
+
+	if (prep(st, "UPDATE outbox SET state = ?2, last_error = ?3 "
+	    "WHERE id = ?1", &s, err) != 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, state);
+	bind_text(s, 3, error);
+	return step_done(st, s, err);
+}
+
+#define OUTBOX_COLS "o.id, o.ticket_id, o.kind, o.cause, o.rcpt, " \
+	"o.env_from, o.message_id, o.state, o.attempts, o.next_try, " \
+	"o.last_error, o.created, o.sent, o.raw"
+
+static void
+outbox_row(sqlite3_stmt *s, struct store_outbox *o, int with_raw)
+{
+	const void *raw;
+
+	memset(o, 0, sizeof(*o));
+	o->id = sqlite3_column_int64(s, 0);
+	o->ticket = sqlite3_column_int64(s, 1);
+	o->kind = col_str(s, 2);
+	o->cause = col_str(s, 3);
+	o->rcpt = col_str(s, 4);
+	o->env_from = col_str(s, 5);
+	o->message_id = col_str(s, 6);
+	o->state = col_str(s, 7);
+	o->attempts = sqlite3_column_int64(s, 8);
+	o->next_try = (time_t)sqlite3_column_int64(s, 9);
+	o->last_error = col_str(s, 10);
+	o->created = (time_t)sqlite3_column_int64(s, 11);
+	o->sent = (time_t)sqlite3_column_int64(s, 12);
+	o->raw_len = (size_t)sqlite3_column_bytes(s, 13);
+	if (with_raw && (raw = sqlite3_column_blob(s, 13)) != NULL) {
+		o->raw = xmalloc(o->raw_len + 1);
+		memcpy(o->raw, raw, o->raw_len);
+		o->raw[o->raw_len] = '\0';
+	}
+}
+
+void
+store_outbox_clear(struct store_outbox *o)
+{
+	free(o->kind);
+	free(o->cause);
+	free(o->rcpt);
+	free(o->env_from);
+	free(o->message_id);
+	free(o->state);
+	free(o->last_error);
+	free(o->raw);
+	memset(o, 0, sizeof(*o));
+}
+
+void
+store_outbox_free(struct store_outbox *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		store_outbox_clear(&list[i]);
+	free(list);
+}
+
+int
+store_outbox_list(struct store *st, const char *state, time_t due,
+    struct store_outbox **list_r, size_t *n_r, struct mg_err *err)
+{
+	struct store_outbox *list = NULL;
+	sqlite3_stmt *s;
+	size_t n = 0;
+	int rc;
+
+	*list_r = NULL;
+	*n_r = 0;
+	if (prep(st, "SELECT " OUTBOX_COLS " FROM outbox o WHERE "
+	    "(?1 IS NULL OR o.state = ?1) AND (?2 = 0 OR o.next_try <= ?2) "
+	    "ORDER BY o.id", &s, err) != 0)
+		return -1;
+	bind_text(s, 1, state);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)due);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		list = xrealloc(list, (n + 1) * sizeof(*list));
+		outbox_row(s, &list[n++], 0);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		db_err(st, err, "outbox");
+		store_outbox_free(list, n);
+		return -1;
+	}
+	*list_r = list;
+	*n_r = n;
+	return 0;
+}
+
+int
+store_outbox_get(struct store *st, int64_t id, struct store_outbox *o,
+    struct mg_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	if (prep(st, "SELECT " OUTBOX_COLS " FROM outbox o WHERE o.id = ?1",
+	    &s, err) != 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		outbox_row(s, o, 1);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	db_err(st, err, "outbox");
+	return -1;
+}
+
+int
+store_outbox_by_msgid(struct store *st, const char *message_id,
+    int64_t *id_r, int64_t *ticket_r, struct mg_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (prep(st, "SELECT id, ticket_id FROM outbox WHERE message_id = ?1",
+	    &s, err) != 0)
+		return -1;
+	bind_text(s, 1, message_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*id_r = sqlite3_column_int64(s, 0);
+		*ticket_r = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	db_err(st, err, "outbox");
+	return -1;
+}
+
+int
+store_message_get(struct store *st, const char *spool_id,
+    struct store_msgrow *row, struct mg_err *err)
+{
+	struct store_msgrow *rows = NULL;
+	int64_t ticket = 0;
+	size_t n = 0, i;
+	int r;
+
+	memset(row, 0, sizeof(*row));
+	if ((r = store_message_ticket(st, spool_id, &ticket, err)) != 1)
+		return r;
+	if (store_ticket_messages(st, ticket, &rows, &n, err) != 0)
+		return -1;
+	r = 0;
+	for (i = 0; i < n; i++)
+		if (rows[i].m.spool_id != NULL &&
+		    strcmp(rows[i].m.spool_id, spool_id) == 0 && r == 0) {
+			*row = rows[i];
+			memset(&rows[i], 0, sizeof(rows[i]));
+			r = 1;
+		}
+	store_msgrows_free(rows, n);
+	return r;
+}
+
+int
+store_outbox_claim(struct store *st, int64_t id, time_t now,
+    struct mg_err *err)
+{
+	sqlite3_stmt *s;
+
+	if (prep(st, "UPDATE outbox SET state = 'sending', next_try = ?2 "
+	    "WHERE id = ?1 AND (state = 'queued' OR (state = 'sending' AND "
+	    "next_try <= ?3))", &s, err) != 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)(now + STORE_CLAIM_SECS));
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	if (step_done(st, s, err) != 0)
+		return -1;
+	return sqlite3_changes(st->db) == 1;
 }

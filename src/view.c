@@ -411,3 +411,89 @@ view_spool_list(FILE *out, const struct spool_meta *list, size_t n, int json)
 	}
 	return 0;
 }
+
+/* --- outbox ------------------------------------------------------------ */
+
+static json_t *
+outbox_json(const struct conf *conf, const struct store_outbox *o)
+{
+	json_t *j = json_object(), *rc = json_array();
+	char tag[TAG_MAX];
+
+	tag_format(conf->team_tag, o->ticket, tag);
+	json_array_append_new(rc, js(o->rcpt));
+	json_object_set_new(j, "id", json_integer(o->id));
+	json_object_set_new(j, "ticket", o->ticket ? json_string(tag) :
+	    json_null());
+	json_object_set_new(j, "kind", js(o->kind));
+	json_object_set_new(j, "recipients", rc);
+	json_object_set_new(j, "envelope_sender", js(o->env_from));
+	json_object_set_new(j, "message_id", js(o->message_id));
+	json_object_set_new(j, "state", js(o->state));
+	json_object_set_new(j, "attempts", json_integer(o->attempts));
+	json_object_set_new(j, "created", jtime(o->created));
+	json_object_set_new(j, "next_try", !strcmp(o->state, "queued") ?
+	    jtime(o->next_try) : json_null());
+	json_object_set_new(j, "sent", jtime(o->sent));
+	json_object_set_new(j, "last_error", js(o->last_error));
+	json_object_set_new(j, "size", json_integer((json_int_t)o->raw_len));
+	return j;
+}
+
+int
+view_outbox_list(FILE *out, const struct conf *conf,
+    const struct store_outbox *list, size_t n, int json)
+{
+	char when[32], tag[TAG_MAX];
+	size_t i;
+
+	if (json) {
+		json_t *arr = json_array();
+
+		for (i = 0; i < n; i++)
+			json_array_append_new(arr, outbox_json(conf, &list[i]));
+		return dump(out, arr);
+	}
+	if (n == 0) {
+		fprintf(out, "(outbox empty)\n");
+		return 0;
+	}
+	fprintf(out, "%6s  %-10s  %-6s  %-8s  %-16s  %3s  %s\n", "ID", "TICKET",
+	    "KIND", "STATE", "CREATED", "TRY", "TO / LAST ERROR");
+	for (i = 0; i < n; i++) {
+		util_time_local(list[i].created, when);
+		tag_format(conf->team_tag, list[i].ticket, tag);
+		fprintf(out, "%6lld  %-10s  %-6s  %-8s  %-16s  %3lld  ",
+		    (long long)list[i].id, tag, list[i].kind, list[i].state,
+		    when, (long long)list[i].attempts);
+		put_clean(out, list[i].rcpt, 0);
+		if (list[i].last_error != NULL) {
+			fputs(" / ", out);
+			put_clean(out, list[i].last_error, 0);
+		}
+		fputc('\n', out);
+	}
+	return 0;
+}
+
+int
+view_outbox_show(FILE *out, const struct conf *conf,
+    const struct store_outbox *o, int json)
+{
+	if (json) {
+		json_t *j = outbox_json(conf, o);
+
+		json_object_set_new(j, "raw", o->raw != NULL ? js(o->raw) :
+		    json_null());
+		return dump(out, j);
+	}
+	fprintf(out, "id: %lld\nstate: %s\nattempts: %lld\nto: ",
+	    (long long)o->id, o->state, (long long)o->attempts);
+	put_clean(out, o->rcpt, 0);
+	fputs("\nlast error: ", out);
+	put_clean(out, o->last_error != NULL ? o->last_error : "-", 0);
+	fputs("\n\n", out);
+	put_clean(out, o->raw != NULL ? o->raw : "", 1);
+	fputc('\n', out);
+	return 0;
+}

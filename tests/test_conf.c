@@ -169,6 +169,8 @@ static const char *const all_keys[] = {
 	"database", "spool", "gnupg", "keyring", "templates",
 	"max_message_size", "max_attempts", "max_mime_depth", "max_parts",
 	"max_header_size", "max_text_size",
+	"relay", "starttls", "relay_user", "relay_password_file", "ack",
+	"ack_followups", "ack_rate",
 };
 
 /* every key is written once, with a "; " comment line right above it */
@@ -335,6 +337,10 @@ static const struct bad_case bad_cases[] = {
 	    "max_message_size" },
 	{ "size empty", "[limits]\nmax_header_size =\n", "max_header_size" },
 	{ "max_attempts 0", "[limits]\nmax_attempts = 0\n", "max_attempts" },
+	{ "relay scheme", "[outbound]\nrelay = http://x\n", "relay" },
+	{ "starttls value", "[outbound]\nstarttls = maybe\n", "starttls" },
+	{ "ack not a boolean", "[outbound]\nack = sometimes\n", "ack" },
+	{ "ack_rate negative", "[outbound]\nack_rate = -1\n", "ack_rate" },
 	{ "max_attempts too large", "[limits]\nmax_attempts = 1001\n",
 	    "max_attempts" },
 	{ "max_attempts negative", "[limits]\nmax_attempts = -5\n",

@@ -10,6 +10,7 @@ int	cmd_init(int argc, char **argv, const char *config);
 int	cmd_deliver(int argc, char **argv, const char *config);
 int	cmd_ticket(int argc, char **argv, const char *config);
 int	cmd_spool(int argc, char **argv, const char *config);
+int	cmd_outbox(int argc, char **argv, const char *config);
 
 struct conf;
 struct store;

@@ -42,6 +42,15 @@ struct conf {
 	long long max_parts;
 	uint64_t max_header_size;	/* per decoded header value */
 	uint64_t max_text_size;		/* stored report text per message */
+
+	/* [outbound] */
+	char	*relay;			/* smtp://, smtps://, sendmail:/path */
+	char	*starttls;		/* "no", "try", "require" */
+	char	*relay_user;		/* "" : no SMTP AUTH */
+	char	*relay_password_file;	/* NULL: none */
+	long long ack;			/* 0/1 */
+	long long ack_followups;	/* 0/1 */
+	long long ack_rate;		/* per sender and hour */
 };
 
 /* the file to use: -c argument, else $MADOGUCHI_CONFIG, else the default */

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "madoguchi/buf.h"
+
 #include "madoguchi/util.h"
 
 enum cte {
@@ -24,6 +26,9 @@ enum cte {
 
 /* cte_b64_value - the 6-bit value of a base64 character, -1 if none */
 int	cte_b64_value(unsigned char c);
+
+/* cte_b64_encode - append base64 of in[0..len), padded, no line breaks */
+void	cte_b64_encode(const void *in, size_t len, struct buf *out);
 
 /* cte_from_name - the encoding for a header value (trailing junk such as
  * "quoted-printable;" tolerated); unknown names are identity + CTE_F_UNKNOWN */

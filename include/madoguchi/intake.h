@@ -14,6 +14,7 @@
 #include "madoguchi/err.h"
 
 struct conf;
+struct dsn;
 struct mime_msg;
 struct spool_meta;
 struct store;
@@ -23,7 +24,8 @@ enum intake_thread {
 	INTAKE_NEW,		/* opened a new ticket */
 	INTAKE_BY_REFERENCE,	/* In-Reply-To/References named a message */
 	INTAKE_BY_TAG,		/* tag in the subject, from a correspondent */
-	INTAKE_DUPLICATE	/* already stored: nothing added */
+	INTAKE_DUPLICATE,	/* already stored: nothing added */
+	INTAKE_BOUNCE		/* a delivery report on mail we sent */
 };
 
 struct intake_result {
@@ -31,6 +33,7 @@ struct intake_result {
 	int64_t			 message;
 	enum intake_thread	 how;
 	int64_t			 linked;	/* tag named another ticket: its number, else 0 */
+	int			 ack_planned;	/* an acknowledgement is due */
 };
 
 int	intake_process(const struct conf *conf, const struct spool_meta *meta,
@@ -38,11 +41,13 @@ int	intake_process(const struct conf *conf, const struct spool_meta *meta,
 
 /*
  * intake_store - thread and store an already parsed message in one
- * transaction.  Exposed for tests; intake_process calls it.
+ * transaction (dsn: it is a delivery report, else NULL).  Exposed for
+ * tests; intake_process calls it.
  */
 int	intake_store(struct store *st, const struct conf *conf,
 	    const struct spool_meta *meta, const struct mime_msg *msg,
-	    struct intake_result *res, struct mg_err *err);
+	    const struct dsn *dsn, struct intake_result *res,
+	    struct mg_err *err);
 
 /* intake_thread_str - "new", "reference", "tag", "duplicate" */
 const char *intake_thread_str(enum intake_thread how);

@@ -104,6 +104,31 @@ int	pgp_import_for(struct pgp *p, const char *data, size_t len,
 	    const char *addr, char fpr_r[PGP_FPR_MAX], struct mg_err *err);
 
 /*
+ * pgp_sign_detached - a detached, armored signature by the team key
+ * signer (a fingerprint) over data[0..len), appended to sig; micalg gets
+ * the RFC 3156 name of the digest used ("pgp-sha256"), taken from the
+ * result, never assumed.  MG_ERR_TEMP on any failure (our key, our agent).
+ */
+int	pgp_sign_detached(struct pgp *p, const char *signer, const char *data,
+	    size_t len, struct buf *sig, char micalg[32], struct mg_err *err);
+
+/*
+ * pgp_encrypt_sign - data signed by signer and encrypted, in one OpenPGP
+ * message (RFC 3156 section 6.2), armored, appended to out.  Encrypted to
+ * rcpt and to the signer too, so the team can read its own sent copy.
+ */
+int	pgp_encrypt_sign(struct pgp *p, const char *signer, const char *rcpt,
+	    const char *data, size_t len, struct buf *out, struct mg_err *err);
+
+/*
+ * pgp_key_for - the fingerprint of a usable encryption key for addr in the
+ * correspondents' keyring (a user ID with exactly that address, not
+ * revoked, expired or disabled): 1, 0 if none, -1 (MG_ERR_TEMP).
+ */
+int	pgp_key_for(struct pgp *p, const char *addr, char fpr_r[PGP_FPR_MAX],
+	    struct mg_err *err);
+
+/*
  * pgp_team_keygen - create the team key in home: an ed25519 primary key
  * for signing and certifying, a cv25519 subkey for encryption, user ID
  * uid, no passphrase (protect it later with gpg --passwd if wanted).

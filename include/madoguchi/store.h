@@ -139,10 +139,73 @@ void	store_ticket_clear(struct store_ticket *t);
 int	store_ticket_messages(struct store *st, int64_t id,
 	    struct store_msgrow **rows_r, size_t *n_r, struct mg_err *err);
 void	store_msgrows_free(struct store_msgrow *rows, size_t n);
+void	store_msgrow_clear(struct store_msgrow *row);
 
 /* store_ticket_links - links from and to a ticket */
 int	store_ticket_links(struct store *st, int64_t id,
 	    struct store_link **links_r, size_t *n_r, struct mg_err *err);
 void	store_links_free(struct store_link *links, size_t n);
+
+/* --- outbox ------------------------------------------------------------- */
+
+/*
+ * An outbound mail: planned (state "compose") inside the transaction that
+ * decided to send it, composed and signed after the commit ("queued"),
+ * then "sent" or, after its last try, "failed".  cause names what it
+ * answers (e.g. "ack:" + a spool id) and is unique: a retried delivery
+ * never plans a second one.
+ */
+struct store_outbox {
+	int64_t	 id, ticket, attempts;
+	char	*kind, *cause, *rcpt, *env_from, *message_id, *state;
+	char	*last_error;
+	time_t	 next_try, created, sent;
+	char	*raw;		/* only from store_outbox_get */
+	size_t	 raw_len;
+};
+
+int	store_outbox_plan(struct store *st, int64_t ticket, const char *kind,
+	    const char *cause, const char *rcpt, time_t now, int64_t *id_r,
+	    struct mg_err *err);
+/* store_outbox_count - mails of kind to rcpt planned since since */
+int	store_outbox_count(struct store *st, const char *rcpt,
+	    const char *kind, time_t since, int64_t *n_r, struct mg_err *err);
+/* store_outbox_has_cause - 1/0/-1 */
+int	store_outbox_has_cause(struct store *st, const char *cause,
+	    struct mg_err *err);
+/* store_outbox_composed - the bytes of a planned mail: now "queued" */
+int	store_outbox_composed(struct store *st, int64_t id,
+	    const char *message_id, const char *env_from, const void *raw,
+	    size_t len, time_t now, struct mg_err *err);
+/*
+ * store_outbox_claim - take a queued mail (or one whose sender died
+ * STORE_CLAIM_SECS ago) for sending: 1 if ours, 0 if another process has
+ * it, -1.  Two flushes at once never send one mail twice.
+ */
+#define STORE_CLAIM_SECS	600
+int	store_outbox_claim(struct store *st, int64_t id, time_t now,
+	    struct mg_err *err);
+/* store_outbox_result - after a try: state, when next, why */
+int	store_outbox_result(struct store *st, int64_t id, const char *state,
+	    time_t next_try, const char *error, time_t sent,
+	    struct mg_err *err);
+/* store_outbox_mark - set state and error without counting a try */
+int	store_outbox_mark(struct store *st, int64_t id, const char *state,
+	    const char *error, struct mg_err *err);
+/* store_outbox_list - rows in state (NULL: any), due by due (0: any) */
+int	store_outbox_list(struct store *st, const char *state, time_t due,
+	    struct store_outbox **list_r, size_t *n_r, struct mg_err *err);
+void	store_outbox_free(struct store_outbox *list, size_t n);
+/* store_outbox_get - one row with its bytes: 1, 0 if none, -1 */
+int	store_outbox_get(struct store *st, int64_t id, struct store_outbox *o,
+	    struct mg_err *err);
+void	store_outbox_clear(struct store_outbox *o);
+/* store_outbox_by_msgid - the mail we sent with this Message-ID: 1/0/-1 */
+int	store_outbox_by_msgid(struct store *st, const char *message_id,
+	    int64_t *id_r, int64_t *ticket_r, struct mg_err *err);
+
+/* store_message_get - the stored message of a spool id: 1, 0, -1 */
+int	store_message_get(struct store *st, const char *spool_id,
+	    struct store_msgrow *row, struct mg_err *err);
 
 #endif

@@ -29,4 +29,12 @@ int	view_ticket_show(FILE *out, struct store *st, const struct conf *conf,
 int	view_spool_list(FILE *out, const struct spool_meta *list, size_t n,
 	    int json);
 
+struct store_outbox;
+
+int	view_outbox_list(FILE *out, const struct conf *conf,
+	    const struct store_outbox *list, size_t n, int json);
+/* view_outbox_show - one mail; its exact bytes are for --raw (cmd) */
+int	view_outbox_show(FILE *out, const struct conf *conf,
+	    const struct store_outbox *o, int json);
+
 #endif

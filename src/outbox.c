@@ -1,0 +1,86 @@
+/*
+ * outbox.c - send what is due, record what happened (outbox.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "madoguchi/conf.h"
+#include "madoguchi/log.h"
+#include "madoguchi/outbox.h"
+#include "madoguchi/send.h"
+#include "madoguchi/store.h"
+
+time_t
+outbox_next_try(time_t now, int64_t attempts)
+{
+	time_t d = 60;
+
+	while (--attempts > 0 && d < 4 * 3600)
+		d *= 4;
+	return now + (d > 4 * 3600 ? 4 * 3600 : d);
+}
+
+/* try_one - send row o (its bytes read now) and record the outcome */
+static int
+try_one(const struct conf *conf, struct store *st, int64_t id,
+    long connect_timeout, struct outbox_stats *stats, struct mg_err *err)
+{
+	struct store_outbox o;
+	struct mg_err e;
+	time_t now = time(NULL);
+	int r;
+
+	if ((r = store_outbox_claim(st, id, now, err)) != 1)
+		return r;	/* 0: another flush got it first */
+	if ((r = store_outbox_get(st, id, &o, err)) != 1)
+		return r;
+	mg_err_clear(&e);
+	if (o.raw == NULL)
+		r = store_outbox_result(st, id, "failed", 0, "no content", 0,
+		    err);
+	else if (send_mail(conf, o.env_from, o.rcpt, o.raw, o.raw_len,
+	    connect_timeout, &e) == 0) {
+		r = store_outbox_result(st, id, "sent", 0, NULL, now, err);
+		stats->sent++;
+		log_info("outbox %lld: %s to <%s> sent", (long long)id, o.kind,
+		    o.rcpt);
+	} else if (e.cls == MG_ERR_PERM || now - o.created >= OUTBOX_GIVE_UP) {
+		r = store_outbox_result(st, id, "failed", 0, e.msg, 0, err);
+		stats->failed++;
+		log_err("outbox %lld: %s to <%s> failed: %s", (long long)id,
+		    o.kind, o.rcpt, e.msg);
+	} else {
+		r = store_outbox_result(st, id, "queued",
+		    outbox_next_try(now, o.attempts + 1), e.msg, 0, err);
+		stats->deferred++;
+		log_warn("outbox %lld: %s to <%s> deferred: %s", (long long)id,
+		    o.kind, o.rcpt, e.msg);
+	}
+	store_outbox_clear(&o);
+	return r < 0 ? -1 : 0;
+}
+
+int
+outbox_flush(const struct conf *conf, struct store *st, int force,
+    long connect_timeout, struct outbox_stats *stats, struct mg_err *err)
+{
+	struct store_outbox *list = NULL;
+	size_t n = 0, i;
+	int rc = 0;
+
+	memset(stats, 0, sizeof(*stats));
+	/* queued and due, then claims left by a sender that died */
+	if (store_outbox_list(st, "queued", force ? 0 : time(NULL), &list, &n,
+	    err) != 0)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = try_one(conf, st, list[i].id, connect_timeout, stats, err);
+	store_outbox_free(list, n);
+	if (rc != 0 || store_outbox_list(st, "sending", time(NULL), &list, &n,
+	    err) != 0)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = try_one(conf, st, list[i].id, connect_timeout, stats, err);
+	store_outbox_free(list, n);
+	return rc;
+}

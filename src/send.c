@@ -1,0 +1,254 @@
+/*
+ * send.c - SMTP through libcurl, or a sendmail program (send.h).
+ *
+ * Addresses reach SMTP commands and sendmail's argv only after a strict
+ * check (no spaces, controls, brackets or leading '-'); sendmail runs
+ * without a shell.  The password file is read fresh for each mail and
+ * wiped after use.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <curl/curl.h>
+
+#include "madoguchi/conf.h"
+#include "madoguchi/send.h"
+#include "madoguchi/util.h"
+#include "madoguchi/xalloc.h"
+
+extern char **environ;
+
+#define PASS_MAX	1024
+
+/* addr_safe - "" or a plain address: safe in MAIL FROM/RCPT TO and argv */
+static int
+addr_safe(const char *a, int empty_ok)
+{
+	const char *at;
+
+	if (*a == '\0')
+		return empty_ok;
+	if (a[0] == '-' || strlen(a) > 254 || (at = strchr(a, '@')) == NULL ||
+	    at == a || at[1] == '\0')
+		return 0;
+	for (; *a != '\0'; a++)
+		if ((unsigned char)*a <= ' ' || *a == 0x7f ||
+		    strchr("<>()[]\\,;:\"", *a) != NULL)
+			return 0;
+	return 1;
+}
+
+/* --- SMTP --------------------------------------------------------------- */
+
+struct src {
+	const char	*p;
+	size_t		 left;
+};
+
+static size_t
+rd(char *b, size_t sz, size_t nm, void *u)
+{
+	struct src *s = u;
+	size_t n = sz * nm;
+
+	if (n > s->left)
+		n = s->left;
+	memcpy(b, s->p, n);
+	s->p += n;
+	s->left -= n;
+	return n;
+}
+
+/* read_secret - a 0600 file of ours, first line */
+static char *
+read_secret(const char *path, struct mg_err *err)
+{
+	struct stat st;
+	char *d = NULL;
+	size_t n = 0;
+
+	if (util_read_file(path, PASS_MAX, &d, &n, err) != 0) {
+		err->cls = MG_ERR_TEMP;
+		return NULL;
+	}
+	if (stat(path, &st) != 0 || (st.st_mode & 077) != 0) {
+		mg_err_set(err, MG_ERR_TEMP, "%s: must be mode 0600", path);
+		xfreezero(d, n + 1);
+		return NULL;
+	}
+	d[strcspn(d, "\r\n")] = '\0';
+	return d;
+}
+
+static int
+curl_once(void)
+{
+	static int done;
+
+	if (!done && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return -1;
+	done = 1;
+	return 0;
+}
+
+static int
+send_smtp(const struct conf *conf, const char *env_from, const char *rcpt,
+    const char *data, size_t len, long connect_timeout, struct mg_err *err)
+{
+	struct src src = { data, len };
+	struct curl_slist *rcpts = NULL;
+	char errbuf[CURL_ERROR_SIZE] = "", *from, *to, *pass = NULL;
+	CURL *h;
+	CURLcode rc;
+	long code = 0;
+	int ret = -1;
+
+	if (curl_once() != 0 || (h = curl_easy_init()) == NULL) {
+		mg_err_set(err, MG_ERR_TEMP, "smtp: libcurl initialisation");
+		return -1;
+	}
+	from = xasprintf("<%s>", env_from);
+	to = xasprintf("<%s>", rcpt);
+	rcpts = curl_slist_append(NULL, to);
+	(void)curl_easy_setopt(h, CURLOPT_URL, conf->relay);
+	(void)curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	(void)curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
+	(void)curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpts);
+	(void)curl_easy_setopt(h, CURLOPT_READFUNCTION, rd);
+	(void)curl_easy_setopt(h, CURLOPT_READDATA, &src);
+	(void)curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+	(void)curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	(void)curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	(void)curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, connect_timeout);
+	(void)curl_easy_setopt(h, CURLOPT_TIMEOUT, 300L);
+	(void)curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	if (strncmp(conf->relay, "smtp://", 7) == 0 &&
+	    strcmp(conf->starttls, "no") != 0)
+		(void)curl_easy_setopt(h, CURLOPT_USE_SSL,
+		    strcmp(conf->starttls, "require") == 0 ?
+		    (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
+	if (conf->relay_user[0] != '\0') {
+		if (conf->relay_password_file == NULL ||
+		    (pass = read_secret(conf->relay_password_file,
+		    err)) == NULL) {
+			if (conf->relay_password_file == NULL)
+				mg_err_set(err, MG_ERR_TEMP, "smtp: relay_user "
+				    "without relay_password_file");
+			goto out;
+		}
+		(void)curl_easy_setopt(h, CURLOPT_USERNAME, conf->relay_user);
+		(void)curl_easy_setopt(h, CURLOPT_PASSWORD, pass);
+	}
+	rc = curl_easy_perform(h);
+	(void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	if (rc == CURLE_OK)
+		ret = 0;
+	else
+		/* a 5xx reply is final; no answer, 4xx or TLS trouble: later */
+		mg_err_set(err, code >= 500 && code < 600 ? MG_ERR_PERM :
+		    MG_ERR_TEMP, "smtp %s: %s%s%s", conf->relay,
+		    curl_easy_strerror(rc), errbuf[0] ? ": " : "", errbuf);
+out:
+	if (pass != NULL)
+		xfreezero(pass, strlen(pass) + 1);
+	curl_slist_free_all(rcpts);
+	curl_easy_cleanup(h);
+	free(from);
+	free(to);
+	return ret;
+}
+
+/* --- sendmail ----------------------------------------------------------- */
+
+static int
+send_sendmail(const char *prog, const char *env_from, const char *rcpt,
+    const char *data, size_t len, struct mg_err *err)
+{
+	posix_spawn_file_actions_t fa;
+	char *argv[8];
+	int fds[2], status, ret = -1;
+	pid_t pid;
+	size_t off = 0;
+	ssize_t n;
+
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		mg_err_set(err, MG_ERR_TEMP, "sendmail: pipe: %s",
+		    strerror(errno));
+		return -1;
+	}
+	argv[0] = (char *)prog;
+	argv[1] = (char *)"-i";		/* a lone "." is not the end */
+	argv[2] = (char *)"-f";
+	argv[3] = (char *)(*env_from != '\0' ? env_from : "<>");
+	argv[4] = (char *)"--";
+	argv[5] = (char *)rcpt;
+	argv[6] = NULL;
+	(void)posix_spawn_file_actions_init(&fa);
+	(void)posix_spawn_file_actions_adddup2(&fa, fds[0], 0);
+	if (posix_spawn(&pid, prog, &fa, NULL, argv, environ) != 0) {
+		mg_err_set(err, MG_ERR_TEMP, "sendmail %s: %s", prog,
+		    strerror(errno));
+		(void)posix_spawn_file_actions_destroy(&fa);
+		(void)close(fds[0]);
+		(void)close(fds[1]);
+		return -1;
+	}
+	(void)posix_spawn_file_actions_destroy(&fa);
+	(void)close(fds[0]);
+	/* sendmail reads LF line ends; CRLF would double the CRs */
+	while (off < len) {
+		const char *cr = memmem(data + off, len - off, "\r\n", 2);
+		size_t chunk = cr != NULL ? (size_t)(cr - (data + off)) :
+		    len - off;
+
+		if (chunk > 0 && (n = write(fds[1], data + off, chunk)) <= 0)
+			break;
+		if (chunk > 0 && (size_t)n < chunk) {
+			off += (size_t)n;
+			continue;
+		}
+		off += chunk;
+		if (cr != NULL) {
+			if (write(fds[1], "\n", 1) != 1)
+				break;
+			off += 2;
+		}
+	}
+	(void)close(fds[1]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (off < len)
+		mg_err_set(err, MG_ERR_TEMP, "sendmail: writing: %s",
+		    strerror(errno));
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		ret = 0;
+	else if (WIFEXITED(status) && WEXITSTATUS(status) >= 64 &&
+	    WEXITSTATUS(status) <= 68)
+		mg_err_set(err, MG_ERR_PERM, "sendmail: refused (exit %d)",
+		    WEXITSTATUS(status));
+	else
+		mg_err_set(err, MG_ERR_TEMP, "sendmail: failed (status %d)",
+		    status);
+	return ret;
+}
+
+int
+send_mail(const struct conf *conf, const char *env_from, const char *rcpt,
+    const char *data, size_t len, long connect_timeout, struct mg_err *err)
+{
+	if (!addr_safe(env_from, 1) || !addr_safe(rcpt, 0)) {
+		mg_err_set(err, MG_ERR_PERM, "unusable address");
+		return -1;
+	}
+	if (strncmp(conf->relay, "sendmail:", 9) == 0)
+		return send_sendmail(conf->relay + 9, env_from, rcpt, data, len,
+		    err);
+	return send_smtp(conf, env_from, rcpt, data, len, connect_timeout,
+	    err);
+}
