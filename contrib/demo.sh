@@ -20,6 +20,9 @@ fi
 echo "== madoguchi init $DEMO"
 "$MG" init "$DEMO" --name "Demo CSIRT" --address csirt@example.org --tag CSIRT
 export MADOGUCHI_CONFIG="$DEMO/madoguchi.conf"
+# the demo sends nothing: its relay is a port nobody listens on, so the
+# acknowledgements wait in the outbox, where they can be read
+sed -i 's|^relay = .*|relay = smtp://127.0.0.1:9|' "$MADOGUCHI_CONFIG"
 
 echo
 for f in "$SRC"/contrib/samples/*.eml; do
@@ -35,6 +38,12 @@ echo "== madoguchi ticket list"
 echo
 echo "== madoguchi ticket show CSIRT#2"
 "$MG" ticket show CSIRT#2
+echo
+echo "== madoguchi outbox list   (signed acknowledgements; the relay is down)"
+"$MG" outbox list
+echo
+echo "== madoguchi outbox show 1 --raw | head -n 14"
+"$MG" outbox show 1 --raw | head -n 14
 echo
 echo "The demo instance is $DEMO; try:"
 echo "  MADOGUCHI_CONFIG=$DEMO/madoguchi.conf $MG ticket show CSIRT#1 --json"

@@ -34,7 +34,7 @@ flush(const struct conf *conf, struct store *st, int due_only)
 	int rc = CMD_OK, n;
 
 	mg_err_clear(&err);
-	if ((n = respond_compose(conf, st, &pgp, &err)) < 0) {
+	if ((n = respond_compose(conf, st, &pgp, NULL, NULL, &err)) < 0) {
 		fprintf(stderr, "madoguchi: composing: %s\n", err.msg);
 		rc = CMD_FAIL;
 	}

@@ -307,7 +307,8 @@ intake_process(const struct conf *conf, const struct spool_meta *meta,
 	struct store *st = NULL;
 	struct dsn dsn;
 	char *path, *raw = NULL, tag[TAG_MAX], subj[120];
-	size_t len = 0;
+	int64_t *ids = NULL;
+	size_t len = 0, nids = 0;
 	int rc = -1, is_dsn;
 
 	path = spool_path(conf->spool, meta->id, SPOOL_PENDING);
@@ -349,18 +350,20 @@ intake_process(const struct conf *conf, const struct spool_meta *meta,
 	/* step 7, after the commit: the report is safe whatever happens here;
 	 * what cannot be composed or sent now waits for "outbox flush" */
 	if (res.ack_planned) {
-		struct outbox_stats os;
 		struct mg_err e;
 
 		mg_err_clear(&e);
-		if (respond_compose(conf, st, &eng.pgp, &e) < 0 ||
-		    outbox_flush(conf, st, 0, 5, &os, &e) != 0)
-			log_warn("%s: acknowledgement left in the outbox: %s",
+		if (respond_compose(conf, st, &eng.pgp, &ids, &nids, &e) < 0)
+			log_warn("%s: acknowledgement left to compose: %s",
 			    tag, e.msg);
 	}
 out:
 	store_close(&st);
 	pgp_close(&eng.pgp);
+	/* only what this delivery composed (the rest is the timer's), and
+	 * after the database is closed: SQLite state must not cross a fork */
+	outbox_send_later(conf, ids, nids);
+	free(ids);
 	mime_msg_free(&msg);
 	if (raw != NULL)
 		xfreezero(raw, len);

@@ -1,8 +1,12 @@
 /*
  * outbox.c - send what is due, record what happened (outbox.h).
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <errno.h>
+#include <sys/wait.h>
 
 #include "madoguchi/conf.h"
 #include "madoguchi/log.h"
@@ -83,4 +87,45 @@ outbox_flush(const struct conf *conf, struct store *st, int force,
 		rc = try_one(conf, st, list[i].id, connect_timeout, stats, err);
 	store_outbox_free(list, n);
 	return rc;
+}
+
+void
+outbox_send_later(const struct conf *conf, const int64_t *ids, size_t n)
+{
+	struct outbox_stats os;
+	struct store *st = NULL;
+	struct mg_err err;
+	pid_t pid;
+	size_t i;
+	int fd;
+
+	if (n == 0)
+		return;
+	if ((pid = fork()) != 0) {
+		if (pid > 0)
+			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
+		return;		/* the timer's flush covers a failed fork */
+	}
+	/* the middle process: a new session, then gone, so the sender is
+	 * nobody's child and holds none of the MTA's pipes */
+	(void)setsid();
+	if (fork() != 0)
+		_exit(0);
+	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+		(void)dup2(fd, 0);
+		(void)dup2(fd, 1);
+		(void)dup2(fd, 2);
+	}
+	closefrom(3);
+	memset(&os, 0, sizeof(os));
+	mg_err_clear(&err);
+	if (store_open(conf->database, 0, &st, &err) == 0)
+		for (i = 0; i < n; i++)
+			if (try_one(conf, st, ids[i], 30, &os, &err) != 0)
+				break;
+	if (err.cls != MG_ERR_NONE)
+		log_warn("outbox: %s", err.msg);
+	store_close(&st);
+	_exit(0);
 }

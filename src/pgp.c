@@ -763,39 +763,27 @@ line_is(const char *t, const char *end, const char *line)
 }
 
 /*
- * link_keyring - name the correspondents' keyring in the team home's
- * gpg.conf ("keyring FILE": read there, written only from its own home),
- * replacing a "keyring" line for another file (the keyring moved).  The
- * keybox is created empty if missing: gpg reads an empty file as one,
- * where a missing file costs an error status on every run.
+ * conf_line - make the gpg.conf in home hold "option value" once: a line
+ * for the same option with another value (the keyring moved, the team
+ * key rolled over) is dropped; a file already right is left untouched.
  */
 static int
-link_keyring(const char *team_home, const char *keyring_home,
-    struct mg_err *err)
+conf_line(const char *home, const char *option, const char *value,
+    const char *comment, struct mg_err *err)
 {
-	char *dir = NULL, *kbx = NULL, *line = NULL, *path = NULL, *old = NULL;
+	char *path = xasprintf("%s/gpg.conf", home), *line, *old = NULL;
 	const char *q, *nl;
-	size_t oldlen = 0;
+	size_t oldlen = 0, olen = strlen(option);
 	struct buf b;
-	int fd, rc = -1, stale = 0;
+	int rc = -1, stale = 0, have = 0;
 
 	buf_init(&b, 1 << 20);
-	path = xasprintf("%s/gpg.conf", team_home);
-	if ((dir = realpath(keyring_home, NULL)) == NULL ||
-	    strpbrk(dir, "\r\n") != NULL) {
-		mg_err_set(err, MG_ERR_TEMP, "keyring %s: %s", keyring_home,
-		    dir == NULL ? strerror(errno) : "line break in the path");
+	line = xasprintf("%s %s", option, value);
+	if (strpbrk(value, "\r\n") != NULL) {
+		mg_err_set(err, MG_ERR_TEMP, "%s: line break in \"%s\"", path,
+		    option);
 		goto out;
 	}
-	kbx = xasprintf("%s/pubring.kbx", dir);
-	fd = open(kbx, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		(void)close(fd);
-	else if (errno != EEXIST) {
-		mg_err_set(err, MG_ERR_TEMP, "%s: %s", kbx, strerror(errno));
-		goto out;
-	}
-	line = xasprintf("keyring %s", kbx);
 	if (util_read_file(path, 1 << 20, &old, &oldlen, err) != 0)
 		goto out;
 	for (q = old; *q != '\0'; q = nl != NULL ? nl + 1 : q + strlen(q)) {
@@ -804,28 +792,62 @@ link_keyring(const char *team_home, const char *keyring_home,
 
 		nl = strchr(q, '\n');
 		n = (size_t)((nl != NULL ? nl : q + strlen(q)) - q);
-		if (strncmp(t, "keyring", 7) == 0 && strchr(" \t", t[7]) !=
-		    NULL && !line_is(t, q + n, line)) {
-			stale = 1;	/* dropped from the copy */
-			continue;
+		if (strncmp(t, option, olen) == 0 &&
+		    strchr(" \t", t[olen]) != NULL) {
+			if (!have && line_is(t, q + n, line)) {
+				have = 1;
+			} else {
+				stale = 1;	/* dropped from the copy */
+				continue;
+			}
 		}
 		(void)buf_append(&b, q, n);
 		(void)buf_putc(&b, '\n');
 	}
 	rc = 0;
-	if (stale || !has_line(old, line)) {
-		if (!has_line(old, line))
-			(void)buf_printf(&b, "# the correspondents' keyring, "
-			    "read-only here (madoguchi)\n%s\n", line);
+	if (stale || !have) {
+		if (!have)
+			(void)buf_printf(&b, "# %s (madoguchi)\n%s\n", comment,
+			    line);
 		rc = util_write_file(path, b.data, b.len, 0600, err);
 	}
 out:
 	buf_free(&b);
 	free(old);
 	free(line);
+	free(path);
+	return rc;
+}
+
+/*
+ * link_keyring - name the correspondents' keybox in the team home's
+ * gpg.conf ("keyring FILE": read there, written only from its own home).
+ * The keybox is created empty if missing: gpg reads an empty file as one,
+ * where a missing file costs an error status on every run.
+ */
+static int
+link_keyring(const char *team_home, const char *keyring_home,
+    struct mg_err *err)
+{
+	char *dir = NULL, *kbx = NULL;
+	int fd, rc = -1;
+
+	if ((dir = realpath(keyring_home, NULL)) == NULL) {
+		mg_err_set(err, MG_ERR_TEMP, "keyring %s: %s", keyring_home,
+		    strerror(errno));
+		return -1;
+	}
+	kbx = xasprintf("%s/pubring.kbx", dir);
+	fd = open(kbx, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		(void)close(fd);
+	if (fd < 0 && errno != EEXIST)
+		mg_err_set(err, MG_ERR_TEMP, "%s: %s", kbx, strerror(errno));
+	else
+		rc = conf_line(team_home, "keyring", kbx,
+		    "the correspondents' keyring, read-only here", err);
 	free(kbx);
 	free(dir);
-	free(path);
 	return rc;
 }
 
@@ -1167,28 +1189,24 @@ out:
 
 /* --- signing and encrypting (outbound mail) ----------------------------- */
 
-/* signing_key - the team's secret key signer, set as the only signer */
+/*
+ * set_signer - sign with the team key signer.  gpgme wants a key object,
+ * and gpgme_get_key starts gpg twice (a new context probes the engine,
+ * then lists): "default-key" in the team home's gpg.conf selects the key
+ * with no run at all.
+ */
 static int
 set_signer(struct pgp *p, const char *signer, struct mg_err *err)
 {
-	gpgme_key_t k = NULL;
-	gpgme_error_t e;
-
 	gpgme_signers_clear(p->team);
-	if (signer == NULL || *signer == '\0') {
+	if (signer == NULL || *signer == '\0' ||
+	    strspn(signer, "0123456789abcdefABCDEF") != strlen(signer)) {
 		mg_err_set(err, MG_ERR_TEMP, "sign: no team key configured "
-		    "([team] key)");
+		    "([team] key must be its fingerprint)");
 		return -1;
 	}
-	if ((e = gpgme_get_key(p->team, signer, &k, 1)) != 0 ||
-	    (e = gpgme_signers_add(p->team, k)) != 0) {
-		mg_err_set(err, MG_ERR_TEMP, "sign: team key %s: %s", signer,
-		    gpgme_strerror(e));
-		gpgme_key_unref(k);
-		return -1;
-	}
-	gpgme_key_unref(k);
-	return 0;
+	return conf_line(p->team_home, "default-key", signer,
+	    "the key that signs, [team] key", err);
 }
 
 /* sink_done - move a finished output sink into out; -1 if it overflowed */
@@ -1257,9 +1275,9 @@ int
 pgp_encrypt_sign(struct pgp *p, const char *signer, const char *rcpt,
     const char *data, size_t len, struct buf *out, struct mg_err *err)
 {
-	gpgme_key_t keys[3] = { NULL, NULL, NULL };
 	gpgme_data_t din = NULL, dout = NULL;
 	gpgme_encrypt_result_t er;
+	char *recp = NULL;
 	gpgme_sign_result_t sr;
 	struct sink s;
 	gpgme_error_t e;
@@ -1268,18 +1286,23 @@ pgp_encrypt_sign(struct pgp *p, const char *signer, const char *rcpt,
 	memset(&s, 0, sizeof(s));
 	if (team_env(p, err) != 0 || set_signer(p, signer, err) != 0)
 		return -1;
-	if ((e = gpgme_get_key(p->team, rcpt, &keys[0], 0)) != 0 ||
-	    (e = gpgme_get_key(p->team, signer, &keys[1], 0)) != 0 ||
-	    (e = gpgme_data_new_from_mem(&din, data, len, 0)) != 0 ||
+	if (strspn(rcpt, "0123456789abcdefABCDEF") != strlen(rcpt) ||
+	    *rcpt == '\0') {
+		mg_err_set(err, MG_ERR_TEMP, "encrypt: not a fingerprint");
+		goto out;
+	}
+	if ((e = gpgme_data_new_from_mem(&din, data, len, 0)) != 0 ||
 	    (e = sink_open(&s, buf_room(out), &dout)) != 0) {
 		mg_err_set(err, MG_ERR_TEMP, "encrypt: %s", gpgme_strerror(e));
 		goto out;
 	}
+	/* fingerprints, not key objects: no key look-up run */
+	recp = xasprintf("%s\n%s", rcpt, signer);
 	gpgme_set_armor(p->team, 1);
 	/* keys in the keyring are linked to their own addresses only (see
 	 * pgp_import_for): that is the trust decision, not the web of trust */
-	e = gpgme_op_encrypt_sign(p->team, keys, GPGME_ENCRYPT_ALWAYS_TRUST,
-	    din, dout);
+	e = gpgme_op_encrypt_sign_ext(p->team, NULL, recp,
+	    GPGME_ENCRYPT_ALWAYS_TRUST, din, dout);
 	gpgme_set_armor(p->team, 0);
 	er = gpgme_op_encrypt_result(p->team);
 	sr = gpgme_op_sign_result(p->team);
@@ -1293,8 +1316,7 @@ pgp_encrypt_sign(struct pgp *p, const char *signer, const char *rcpt,
 	rc = sink_done(&s, out, "encrypt", err);
 out:
 	gpgme_signers_clear(p->team);
-	gpgme_key_unref(keys[0]);
-	gpgme_key_unref(keys[1]);
+	free(recp);
 	gpgme_data_release(din);
 	gpgme_data_release(dout);
 	sink_wipe(&s);
@@ -1318,6 +1340,30 @@ usable_for(gpgme_key_t k, const char *addr)
 	return enc;
 }
 
+/*
+ * mentioned - could the correspondents' keybox hold a user ID with addr?
+ * A keybox stores each user ID verbatim, so an address found nowhere in
+ * the file has no key there, and the common case (a reporter who never
+ * sent a key) costs no gpg run.  A hit only means "ask gpg".
+ */
+static int
+mentioned(const struct pgp *p, const char *addr)
+{
+	char *path = xasprintf("%s/pubring.kbx", p->keyring_home), *d = NULL;
+	size_t n = 0, k = strlen(addr), i;
+	struct mg_err e;
+	int hit = 1;		/* when in doubt, ask gpg */
+
+	if (util_read_file(path, (size_t)1 << 30, &d, &n, &e) == 0) {
+		hit = 0;
+		for (i = 0; !hit && k > 0 && i + k <= n; i++)
+			hit = strncasecmp(d + i, addr, k) == 0;
+	}
+	free(d);
+	free(path);
+	return hit;
+}
+
 int
 pgp_key_for(struct pgp *p, const char *addr, char fpr_r[PGP_FPR_MAX],
     struct mg_err *err)
@@ -1330,6 +1376,10 @@ pgp_key_for(struct pgp *p, const char *addr, char fpr_r[PGP_FPR_MAX],
 	fpr_r[0] = '\0';
 	if ((want = util_addr_norm(addr)) == NULL)
 		return 0;
+	if (!mentioned(p, want)) {
+		free(want);
+		return 0;
+	}
 	pattern = xasprintf("<%s>", want);
 	/* the team home reads the keyring: no second home to start */
 	if (team_env(p, err) != 0) {

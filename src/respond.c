@@ -252,12 +252,17 @@ out:
 
 int
 respond_compose(const struct conf *conf, struct store *st, struct pgp **pgp,
-    struct mg_err *err)
+    int64_t **ids_r, size_t *nids_r, struct mg_err *err)
 {
 	struct store_outbox *list = NULL;
 	struct mg_err e;
 	size_t n = 0, i;
 	int done = 0;
+
+	if (ids_r != NULL) {
+		*ids_r = NULL;
+		*nids_r = 0;
+	}
 
 	if (store_outbox_list(st, "compose", 0, &list, &n, err) != 0)
 		return -1;
@@ -270,6 +275,11 @@ respond_compose(const struct conf *conf, struct store *st, struct pgp **pgp,
 		}
 		if (compose_ack(conf, st, *pgp, &list[i], &e) == 0) {
 			done++;
+			if (ids_r != NULL) {
+				*ids_r = xrealloc(*ids_r, (*nids_r + 1) *
+				    sizeof(**ids_r));
+				(*ids_r)[(*nids_r)++] = list[i].id;
+			}
 			continue;
 		}
 		if (e.cls == MG_ERR_PERM) {

@@ -5,6 +5,10 @@
  * check (no spaces, controls, brackets or leading '-'); sendmail runs
  * without a shell.  The password file is read fresh for each mail and
  * wiped after use.
+ *
+ * libcurl is loaded with dlopen on the first SMTP mail (see configure.ac:
+ * linked, its dependencies cost every process 8 ms at start); its header
+ * still gives the types, so a mismatch is a compile error.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <dlfcn.h>
 #include <curl/curl.h>
 
 #include "madoguchi/conf.h"
@@ -86,13 +91,49 @@ read_secret(const char *path, struct mg_err *err)
 	return d;
 }
 
+/* the libcurl functions we call, from the library loaded at run time */
+static struct {
+	CURLcode	(*global_init)(long);
+	CURL		*(*easy_init)(void);
+	CURLcode	(*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode	(*easy_perform)(CURL *);
+	CURLcode	(*easy_getinfo)(CURL *, CURLINFO, ...);
+	void		(*easy_cleanup)(CURL *);
+	const char	*(*easy_strerror)(CURLcode);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void		(*slist_free_all)(struct curl_slist *);
+} cu;
+
+#define CURL_SYM(f, name) \
+	(*(void **)&cu.f = dlsym(lib, name)) == NULL
+
 static int
-curl_once(void)
+curl_once(struct mg_err *err)
 {
 	static int done;
+	void *lib;
 
-	if (!done && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+	if (done)
+		return 0;
+	if ((lib = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		mg_err_set(err, MG_ERR_TEMP, "smtp: cannot load %s: %s",
+		    CURL_SONAME, dlerror());
 		return -1;
+	}
+	if (CURL_SYM(global_init, "curl_global_init") ||
+	    CURL_SYM(easy_init, "curl_easy_init") ||
+	    CURL_SYM(easy_setopt, "curl_easy_setopt") ||
+	    CURL_SYM(easy_perform, "curl_easy_perform") ||
+	    CURL_SYM(easy_getinfo, "curl_easy_getinfo") ||
+	    CURL_SYM(easy_cleanup, "curl_easy_cleanup") ||
+	    CURL_SYM(easy_strerror, "curl_easy_strerror") ||
+	    CURL_SYM(slist_append, "curl_slist_append") ||
+	    CURL_SYM(slist_free_all, "curl_slist_free_all") ||
+	    cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		mg_err_set(err, MG_ERR_TEMP, "smtp: %s is unusable",
+		    CURL_SONAME);
+		return -1;
+	}
 	done = 1;
 	return 0;
 }
@@ -109,28 +150,30 @@ send_smtp(const struct conf *conf, const char *env_from, const char *rcpt,
 	long code = 0;
 	int ret = -1;
 
-	if (curl_once() != 0 || (h = curl_easy_init()) == NULL) {
+	if (curl_once(err) != 0)
+		return -1;
+	if ((h = cu.easy_init()) == NULL) {
 		mg_err_set(err, MG_ERR_TEMP, "smtp: libcurl initialisation");
 		return -1;
 	}
 	from = xasprintf("<%s>", env_from);
 	to = xasprintf("<%s>", rcpt);
-	rcpts = curl_slist_append(NULL, to);
-	(void)curl_easy_setopt(h, CURLOPT_URL, conf->relay);
-	(void)curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	(void)curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
-	(void)curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpts);
-	(void)curl_easy_setopt(h, CURLOPT_READFUNCTION, rd);
-	(void)curl_easy_setopt(h, CURLOPT_READDATA, &src);
-	(void)curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-	(void)curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
-	(void)curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	(void)curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, connect_timeout);
-	(void)curl_easy_setopt(h, CURLOPT_TIMEOUT, 300L);
-	(void)curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	rcpts = cu.slist_append(NULL, to);
+	(void)cu.easy_setopt(h, CURLOPT_URL, conf->relay);
+	(void)cu.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	(void)cu.easy_setopt(h, CURLOPT_MAIL_FROM, from);
+	(void)cu.easy_setopt(h, CURLOPT_MAIL_RCPT, rcpts);
+	(void)cu.easy_setopt(h, CURLOPT_READFUNCTION, rd);
+	(void)cu.easy_setopt(h, CURLOPT_READDATA, &src);
+	(void)cu.easy_setopt(h, CURLOPT_UPLOAD, 1L);
+	(void)cu.easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	(void)cu.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	(void)cu.easy_setopt(h, CURLOPT_CONNECTTIMEOUT, connect_timeout);
+	(void)cu.easy_setopt(h, CURLOPT_TIMEOUT, 300L);
+	(void)cu.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	if (strncmp(conf->relay, "smtp://", 7) == 0 &&
 	    strcmp(conf->starttls, "no") != 0)
-		(void)curl_easy_setopt(h, CURLOPT_USE_SSL,
+		(void)cu.easy_setopt(h, CURLOPT_USE_SSL,
 		    strcmp(conf->starttls, "require") == 0 ?
 		    (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
 	if (conf->relay_user[0] != '\0') {
@@ -142,23 +185,23 @@ send_smtp(const struct conf *conf, const char *env_from, const char *rcpt,
 				    "without relay_password_file");
 			goto out;
 		}
-		(void)curl_easy_setopt(h, CURLOPT_USERNAME, conf->relay_user);
-		(void)curl_easy_setopt(h, CURLOPT_PASSWORD, pass);
+		(void)cu.easy_setopt(h, CURLOPT_USERNAME, conf->relay_user);
+		(void)cu.easy_setopt(h, CURLOPT_PASSWORD, pass);
 	}
-	rc = curl_easy_perform(h);
-	(void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	rc = cu.easy_perform(h);
+	(void)cu.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	if (rc == CURLE_OK)
 		ret = 0;
 	else
 		/* a 5xx reply is final; no answer, 4xx or TLS trouble: later */
 		mg_err_set(err, code >= 500 && code < 600 ? MG_ERR_PERM :
 		    MG_ERR_TEMP, "smtp %s: %s%s%s", conf->relay,
-		    curl_easy_strerror(rc), errbuf[0] ? ": " : "", errbuf);
+		    cu.easy_strerror(rc), errbuf[0] ? ": " : "", errbuf);
 out:
 	if (pass != NULL)
 		xfreezero(pass, strlen(pass) + 1);
-	curl_slist_free_all(rcpts);
-	curl_easy_cleanup(h);
+	cu.slist_free_all(rcpts);
+	cu.easy_cleanup(h);
 	free(from);
 	free(to);
 	return ret;

@@ -849,9 +849,10 @@ store_outbox_result(struct store *st, int64_t id, const char *state,
 {
 	sqlite3_stmt *s;
 
+	/* only our own claim: a bounce may have come back meanwhile */
 	if (prep(st, "UPDATE outbox SET state = ?2, next_try = ?3, "
 	    "last_error = ?4, sent = ?5, attempts = attempts + 1 "
-	    "WHERE id = ?1", &s, err) != 0)
+	    "WHERE id = ?1 AND state = 'sending'", &s, err) != 0)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
 	bind_text(s, 2, state);

@@ -44,6 +44,7 @@ fresh alice@example.net "Port scan from 192.0.2.1"
 eq "report: deliver exits 0" $? 0
 eq "report: one ack planned and composed" "$(nacks)" 1
 id=$(last_id)
+check "ack: tried at once, by a detached sender" outbox_settle
 eq "ack: queued (relay down)" "$(mg outbox list --json | jq -r '.[-1].state')" queued
 contains "ack: the failed try is recorded" "$(mg outbox list --json | jq -r '.[-1].last_error')" "onnect"
 eq "ack: recipient is the envelope sender" "$(mg outbox list --json | jq -r '.[-1].recipients[0]')" alice@example.net
@@ -112,6 +113,7 @@ Message-ID: <$mid>
 
 --B--
 EOF
+outbox_settle
 deliver "$T/dsn.eml" --sender ""
 eq "DSN: deliver exits 0" $? 0
 eq "DSN: no new ticket" "$(ntickets)" "$nt"

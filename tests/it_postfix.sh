@@ -125,6 +125,7 @@ n=$((n + 1))
 # The relay was down until now (lib.sh points it at a closed port): the
 # acknowledgements of the reports above wait in the outbox.
 queued() { mg outbox list --json | jq --arg s "$1" '[.[] | select(.state == $s)] | length'; }
+outbox_settle
 nq=$(queued queued)
 check "acks wait in the outbox while the relay is down" test "$nq" -ge 1
 eq "none sent" "$(queued sent)" 0
@@ -153,6 +154,7 @@ n=$((n + 1))
 msg x@example.com "Report from afar" "Text." 'Message-ID: <far1@example.com>' >"$T/r4"
 pf_submit x@example.com csirt@csirt.test "$T/r4"
 check "queue drains" pf_wait_queue_empty
+check "the ack was tried" outbox_settle
 n=$((n + 1))
 eq "refused with 5xx: the ack is failed, not retried" "$(mg outbox list --json | jq -r '[.[] | select(.recipients[0] == "x@example.com")][0].state')" failed
 contains "the relay's answer is kept" "$(mg outbox list --json | jq -r '[.[] | select(.recipients[0] == "x@example.com")][0].last_error')" "550"

@@ -89,6 +89,18 @@ content_id() {
 	    sha256sum | cut -d' ' -f1
 }
 
+# outbox_settle: wait (30 s at most) until the senders that deliveries
+# detach have tried every mail they composed
+outbox_settle() {
+	os_i=0
+	while [ $os_i -lt 300 ]; do
+		[ "$(mg outbox list --json | jq '[.[] | select(.state == "sending" or (.state == "queued" and .attempts == 0))] | length')" = 0 ] && return 0
+		sleep 0.1
+		os_i=$((os_i + 1))
+	done
+	return 1
+}
+
 # set_conf KEY VALUE: change one key of the current instance
 set_conf() {
 	sed -i "s|^$1 = .*|$1 = $2|" "$CONF"

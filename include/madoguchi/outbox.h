@@ -9,6 +9,7 @@
 #ifndef MADOGUCHI_OUTBOX_H
 #define MADOGUCHI_OUTBOX_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -33,5 +34,15 @@ time_t	outbox_next_try(time_t now, int64_t attempts);
 int	outbox_flush(const struct conf *conf, struct store *st, int force,
 	    long connect_timeout, struct outbox_stats *stats,
 	    struct mg_err *err);
+
+/*
+ * outbox_send_later - try the mails ids[0..n) now, in a detached process:
+ * the delivery that composed them returns to the MTA at once (an SMTP
+ * relay may take seconds; loading libcurl alone costs more than the rest
+ * of a delivery).  The mails are already in the outbox: if this process
+ * dies, "outbox flush" sends them once their claim expires.
+ */
+void	outbox_send_later(const struct conf *conf, const int64_t *ids,
+	    size_t n);
 
 #endif

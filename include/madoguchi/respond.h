@@ -14,6 +14,7 @@
 #ifndef MADOGUCHI_RESPOND_H
 #define MADOGUCHI_RESPOND_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "madoguchi/err.h"
@@ -49,11 +50,13 @@ int	respond_plan(struct store *st, const struct conf *conf,
 
 /*
  * respond_compose - compose every planned mail (state "compose").  *pgp is
- * opened on first need and left open for the caller to close.  Returns
+ * opened on first need and left open for the caller to close.  If ids_r
+ * is not NULL it gets the ids composed (the caller frees it).  Returns
  * the number composed, or -1 (MG_ERR_TEMP: try again later; the rows
  * stay planned).
  */
 int	respond_compose(const struct conf *conf, struct store *st,
-	    struct pgp **pgp, struct mg_err *err);
+	    struct pgp **pgp, int64_t **ids_r, size_t *nids_r,
+	    struct mg_err *err);
 
 #endif
