@@ -193,9 +193,11 @@ send_smtp(const struct conf *conf, const char *env_from, const char *rcpt,
 	if (rc == CURLE_OK)
 		ret = 0;
 	else
-		/* a 5xx reply is final; no answer, 4xx or TLS trouble: later */
-		mg_err_set(err, code >= 500 && code < 600 ? MG_ERR_PERM :
-		    MG_ERR_TEMP, "smtp %s: %s%s%s", conf->relay,
+		/* a 5xx reply is final; no answer, 4xx or TLS trouble: later.
+		 * A refused login is ours to fix, not the mail's fault. */
+		mg_err_set(err, code >= 500 && code < 600 &&
+		    rc != CURLE_LOGIN_DENIED ? MG_ERR_PERM : MG_ERR_TEMP,
+		    "smtp %s: %s%s%s", conf->relay,
 		    cu.easy_strerror(rc), errbuf[0] ? ": " : "", errbuf);
 out:
 	if (pass != NULL)
