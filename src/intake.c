@@ -319,6 +319,12 @@ intake_process(const struct conf *conf, const struct spool_meta *meta,
 		goto out;
 	}
 	fault_hook(raw, len);
+	/* gpgme's start-up probe runs while we parse and store, if an
+	 * acknowledgement (signed) or OpenPGP content will need it */
+	if (conf->ack || memmem(raw, len, "-----BEGIN PGP", 14) != NULL ||
+	    memmem(raw, len, "pgp-encrypted", 13) != NULL ||
+	    memmem(raw, len, "pgp-signature", 13) != NULL)
+		pgp_prepare();
 
 	lim.max_depth = (size_t)conf->max_mime_depth;
 	lim.max_parts = (size_t)conf->max_parts;
@@ -360,6 +366,7 @@ intake_process(const struct conf *conf, const struct spool_meta *meta,
 out:
 	store_close(&st);
 	pgp_close(&eng.pgp);
+	pgp_prepare_end();
 	/* only what this delivery composed (the rest is the timer's), and
 	 * after the database is closed: SQLite state must not cross a fork */
 	outbox_send_later(conf, ids, nids);

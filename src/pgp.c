@@ -36,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,7 +109,7 @@ pgp_sig_str(enum pgp_sig_status s)
 /* --- engine and contexts ------------------------------------------------ */
 
 static int
-pgp_init(struct mg_err *err)
+pgp_init_now(struct mg_err *err)
 {
 	gpgme_error_t e;
 
@@ -130,6 +131,55 @@ pgp_init(struct mg_err *err)
 	}
 	pgp_ready = 1;
 	return 0;
+}
+
+/*
+ * The start-up probe ("gpg --version", ~5 ms) may run in a thread while
+ * the message is parsed and stored (pgp_prepare); the first real use
+ * waits for it.  Nothing else calls gpgme meanwhile.
+ */
+static pthread_t prep_thread;
+static int prep_started, prep_rc;
+static struct mg_err prep_err;
+
+static void *
+prep_main(void *arg)
+{
+	(void)arg;
+	prep_rc = pgp_init_now(&prep_err);
+	return NULL;
+}
+
+void
+pgp_prepare(void)
+{
+	if (pgp_ready || prep_started)
+		return;
+	mg_err_clear(&prep_err);
+	if (pthread_create(&prep_thread, NULL, prep_main, NULL) == 0)
+		prep_started = 1;
+}
+
+void
+pgp_prepare_end(void)
+{
+	if (prep_started) {
+		(void)pthread_join(prep_thread, NULL);
+		prep_started = 0;
+	}
+}
+
+static int
+pgp_init(struct mg_err *err)
+{
+	if (prep_started) {
+		pgp_prepare_end();
+		if (prep_rc != 0) {
+			*err = prep_err;
+			return -1;
+		}
+	}
+	return pgp_init_now(err);
 }
 
 /* status_cb - remember what gpg reported; never cancels */

@@ -23,7 +23,8 @@ decode_words(const char *s)
 	while (*p != '\0') {
 		const char *e;
 		size_t n;
-		int v, bits = 0, acc = 0;
+		int v, bits = 0;
+		unsigned acc = 0;
 
 		assert_int_equal(strncmp(p, "=?UTF-8?B?", 10), 0);
 		e = strstr(p + 10, "?=");

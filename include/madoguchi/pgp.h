@@ -58,6 +58,15 @@ const char *pgp_sig_str(enum pgp_sig_status s);
 struct pgp;
 
 /*
+ * pgp_prepare - start gpgme's start-up probe in a thread, for a process
+ * that will probably need OpenPGP soon (a report to acknowledge, a message
+ * with OpenPGP in it): the probe overlaps the parsing and storing.
+ * pgp_open waits for it; pgp_prepare_end waits if nothing used it.
+ */
+void	pgp_prepare(void);
+void	pgp_prepare_end(void);
+
+/*
  * pgp_open - a handle on the team home and the correspondents' keyring
  * (created 0700 if missing).  passphrase_file may be NULL (unprotected
  * team key); if given it must be a regular file, mode 0600 or stricter,
