@@ -61,31 +61,45 @@ contains "right password again: flush sends it" "$(mg outbox flush)" "1 sent"
 eq "  sent" "$(state 2 state)" sent
 set_conf relay_user ""
 
+# --- STARTTLS --------------------------------------------------------------
+# the sink offers no STARTTLS: "require" must not send in clear, "try" may
+sink_start
+set_conf relay "smtp://127.0.0.1:$PORT"
+set_conf starttls require
+report s@example.net
+eq "starttls = require, not offered: not sent" "$(state 3 state)" queued
+contains "  and says why" "$(state 3 last_error)" "SSL"
+eq "  nothing reached the sink" "$(ls "$T/sink" | wc -l)" 0
+set_conf starttls try
+contains "starttls = try, not offered: sent in clear" "$(mg outbox flush)" "1 sent"
+eq "  it reached the sink" "$(ls "$T/sink" | wc -l)" 1
+set_conf starttls no
+
 # --- permanent and temporary refusals, backoff ---------------------------
 sink_start --reject 550
 set_conf relay "smtp://127.0.0.1:$PORT"
 report c@example.net
-eq "550: failed at once" "$(state 3 state)" failed
-contains "  with the relay's answer" "$(state 3 last_error)" "550"
+eq "550: failed at once" "$(state 4 state)" failed
+contains "  with the relay's answer" "$(state 4 last_error)" "550"
 sink_start --reject 451
 set_conf relay "smtp://127.0.0.1:$PORT"
 report d@example.net
-eq "451: waits" "$(state 4 state)" queued
-eq "  one attempt" "$(state 4 attempts)" 1
-due=$(mg outbox list --json | jq -r '.[] | select(.id == 4) | .next_try | fromdate')
+eq "451: waits" "$(state 5 state)" queued
+eq "  one attempt" "$(state 5 attempts)" 1
+due=$(mg outbox list --json | jq -r '.[] | select(.id == 5) | .next_try | fromdate')
 now=$(date +%s)
 check "  next try in about a minute" test $((due - now)) -ge 30 -a $((due - now)) -le 70
 contains "flush --due: not yet" "$(mg outbox flush --due)" "0 sent, 0 deferred"
 mg outbox flush >/dev/null
-eq "flush: tried anyway, second attempt" "$(state 4 attempts)" 2
-due=$(mg outbox list --json | jq -r '.[] | select(.id == 4) | .next_try | fromdate')
+eq "flush: tried anyway, second attempt" "$(state 5 attempts)" 2
+due=$(mg outbox list --json | jq -r '.[] | select(.id == 5) | .next_try | fromdate')
 now=$(date +%s)
 check "  backoff grows: about four minutes" test $((due - now)) -ge 200 -a $((due - now)) -le 250
 sink_start
 set_conf relay "smtp://127.0.0.1:$PORT"
 contains "relay back: flush sends it" "$(mg outbox flush)" "1 sent"
-eq "  sent" "$(state 4 state)" sent
-eq "the failed one stays failed" "$(state 3 state)" failed
+eq "  sent" "$(state 5 state)" sent
+eq "the failed one stays failed" "$(state 4 state)" failed
 contains "nothing sent twice" "$(mg outbox flush)" "0 sent"
 eq "the sink got exactly that one" "$(ls "$T/sink" | wc -l)" 1
 sink_stop
@@ -100,17 +114,17 @@ EOF
 chmod 755 "$T/sendmail"
 set_conf relay "sendmail:$T/sendmail"
 report e@example.net
-eq "sendmail: sent" "$(state 5 state)" sent
+eq "sendmail: sent" "$(state 6 state)" sent
 eq "sendmail: its arguments (no shell)" "$(tr '\n' ' ' <"$T/sm.args")" "-i -f <> -- e@example.net "
 eq "sendmail: LF line ends on its input" "$(grep -c "$(printf '\r')" "$T/sm.data")" 0
 contains "sendmail: the mail" "$(cat "$T/sm.data")" "Auto-Submitted: auto-replied"
 printf '#!/bin/sh\ncat >/dev/null\nexit 67\n' >"$T/sendmail"
 report f@example.net
-eq "sendmail exit 67 (no such user): failed" "$(state 6 state)" failed
+eq "sendmail exit 67 (no such user): failed" "$(state 7 state)" failed
 printf '#!/bin/sh\ncat >/dev/null\nexit 75\n' >"$T/sendmail"
 report g@example.net
-eq "sendmail exit 75: waits" "$(state 7 state)" queued
+eq "sendmail exit 75: waits" "$(state 8 state)" queued
 set_conf relay "sendmail:$T/nonexistent"
 mg outbox flush >/dev/null
-eq "sendmail missing: still waits" "$(state 7 state)" queued
+eq "sendmail missing: still waits" "$(state 8 state)" queued
 finish
