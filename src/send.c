@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,8 +217,9 @@ send_sendmail(const char *prog, const char *env_from, const char *rcpt,
     const char *data, size_t len, struct mg_err *err)
 {
 	posix_spawn_file_actions_t fa;
+	struct sigaction ign, old_pipe;
 	char *argv[8];
-	int fds[2], status, ret = -1;
+	int fds[2], status, ret = -1, saved;
 	pid_t pid;
 	size_t off = 0;
 	ssize_t n;
@@ -246,6 +248,11 @@ send_sendmail(const char *prog, const char *env_from, const char *rcpt,
 	}
 	(void)posix_spawn_file_actions_destroy(&fa);
 	(void)close(fds[0]);
+	/* a sendmail that exits without reading all of it must give EPIPE,
+	 * not kill us with the mail claimed and unrecorded */
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	(void)sigaction(SIGPIPE, &ign, &old_pipe);
 	/* sendmail reads LF line ends; CRLF would double the CRs */
 	while (off < len) {
 		const char *cr = memmem(data + off, len - off, "\r\n", 2);
@@ -265,9 +272,12 @@ send_sendmail(const char *prog, const char *env_from, const char *rcpt,
 			off += 2;
 		}
 	}
+	saved = errno;
 	(void)close(fds[1]);
+	(void)sigaction(SIGPIPE, &old_pipe, NULL);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	errno = saved;
 	if (off < len)
 		mg_err_set(err, MG_ERR_TEMP, "sendmail: writing: %s",
 		    strerror(errno));
