@@ -6,14 +6,20 @@
  * without a shell.  The password file is read fresh for each mail and
  * wiped after use.
  *
- * libcurl is loaded with dlopen on the first SMTP mail (see configure.ac:
- * linked, its dependencies cost every process 8 ms at start); its header
- * still gives the types, so a mismatch is a compile error.
+ * Webhooks are JSON POSTs through the same libcurl, http(s) only.  A
+ * webhook URL is a secret (its path or query holds the token): messages
+ * name only scheme://host[:port], and the answer's body is never shown.
+ *
+ * libcurl is loaded with dlopen on the first SMTP mail or webhook (see
+ * configure.ac: linked, its dependencies cost every process 8 ms at
+ * start); its header still gives the types, so a mismatch is a compile
+ * error.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,8 +114,9 @@ static struct {
 #define CURL_SYM(f, name) \
 	(*(void **)&cu.f = dlsym(lib, name)) == NULL
 
+/* curl_once - load libcurl on first use; who prefixes the error */
 static int
-curl_once(struct mg_err *err)
+curl_once(const char *who, struct mg_err *err)
 {
 	static int done;
 	void *lib;
@@ -117,7 +124,7 @@ curl_once(struct mg_err *err)
 	if (done)
 		return 0;
 	if ((lib = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		mg_err_set(err, MG_ERR_TEMP, "smtp: cannot load %s: %s",
+		mg_err_set(err, MG_ERR_TEMP, "%s: cannot load %s: %s", who,
 		    CURL_SONAME, dlerror());
 		return -1;
 	}
@@ -131,7 +138,7 @@ curl_once(struct mg_err *err)
 	    CURL_SYM(slist_append, "curl_slist_append") ||
 	    CURL_SYM(slist_free_all, "curl_slist_free_all") ||
 	    cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		mg_err_set(err, MG_ERR_TEMP, "smtp: %s is unusable",
+		mg_err_set(err, MG_ERR_TEMP, "%s: %s is unusable", who,
 		    CURL_SONAME);
 		return -1;
 	}
@@ -151,7 +158,7 @@ send_smtp(const struct conf *conf, const char *env_from, const char *rcpt,
 	long code = 0;
 	int ret = -1;
 
-	if (curl_once(err) != 0)
+	if (curl_once("smtp", err) != 0)
 		return -1;
 	if ((h = cu.easy_init()) == NULL) {
 		mg_err_set(err, MG_ERR_TEMP, "smtp: libcurl initialisation");
@@ -306,4 +313,214 @@ send_mail(const struct conf *conf, const char *env_from, const char *rcpt,
 		    err);
 	return send_smtp(conf, env_from, rcpt, data, len, connect_timeout,
 	    err);
+}
+
+/* --- webhook ------------------------------------------------------------ */
+
+#define WEBHOOK_BODY_MAX	(64 * 1024)	/* answer bytes read, then hang up */
+#define WEBHOOK_CONNECT_MAX	10L		/* seconds, at most, to connect */
+#define ORIGIN_MAX		160		/* "scheme://host:port" shown */
+
+struct sink {
+	size_t		 seen;
+	int		 full;		/* WEBHOOK_BODY_MAX reached */
+};
+
+/* discard - count the answer's body and drop it; stop past the cap */
+static size_t
+discard(char *b, size_t sz, size_t nm, void *u)
+{
+	struct sink *k = u;
+	size_t n = sz * nm;
+
+	(void)b;
+	if (n > WEBHOOK_BODY_MAX - k->seen) {
+		k->full = 1;
+		return 0;		/* CURLE_WRITE_ERROR */
+	}
+	k->seen += n;
+	return n;
+}
+
+/* url_scheme_len - length of url's "http" or "https" before "://", or 0 */
+static size_t
+url_scheme_len(const char *url)
+{
+	if (strncasecmp(url, "http://", 7) == 0)
+		return 4;
+	if (strncasecmp(url, "https://", 8) == 0)
+		return 5;
+	return 0;
+}
+
+void
+send_url_origin(const char *url, char *buf, size_t sz)
+{
+	size_t slen = url_scheme_len(url), alen, i, o;
+	const char *a = url + slen + 3, *at;
+
+	/* curl ends the authority at '\' too (a Windows habit) */
+	alen = strcspn(a, "/?#\\");
+	for (at = a + alen; at > a && at[-1] != '@'; at--)
+		;
+	(void)snprintf(buf, sz, "%s://", slen == 5 ? "https" : "http");
+	o = strlen(buf);
+	for (i = 0; at + i < a + alen && o + 1 < sz; i++, o++)
+		buf[o] = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV"
+		    "WXYZ0123456789.-_:[]%", at[i]) != NULL ? at[i] : '?';
+	buf[o] = '\0';
+}
+
+/*
+ * curl_text - curl's own error text if it is safe to show, else the
+ * generic one: plain ASCII, and quoting no secret part of url (curl
+ * rarely echoes a URL, but a message must never leak a token).
+ */
+static void
+curl_text(const char *url, CURLcode rc, const char *errbuf, char *buf,
+    size_t sz)
+{
+	const char *a = url + url_scheme_len(url) + 3, *tail, *at;
+	size_t alen = strcspn(a, "/?#\\"), i;
+	int leak = 0;
+
+	tail = a + alen;
+	if (strlen(tail) > 1 && strstr(errbuf, tail) != NULL)
+		leak = 1;
+	for (at = tail; at > a && at[-1] != '@'; at--)
+		;
+	if (at > a) {
+		/* userinfo a[0 .. at-1), and its password alone */
+		char *user = xstrndup(a, (size_t)(at - 1 - a)), *pw;
+
+		if (*user != '\0' && strstr(errbuf, user) != NULL)
+			leak = 1;
+		if ((pw = strchr(user, ':')) != NULL && pw[1] != '\0' &&
+		    strstr(errbuf, pw + 1) != NULL)
+			leak = 1;
+		xfreezero(user, strlen(user) + 1);
+	}
+	(void)snprintf(buf, sz, "%s", errbuf[0] != '\0' && !leak ? errbuf :
+	    cu.easy_strerror(rc));
+	for (i = 0; buf[i] != '\0'; i++)
+		if ((unsigned char)buf[i] < ' ' || (unsigned char)buf[i] >= 0x7f)
+			buf[i] = '?';
+}
+
+/*
+ * http_class - what a final HTTP status means for the outbox: 2xx done;
+ * 408, 429 and 5xx (or anything odd) worth a retry; other 3xx and 4xx
+ * will not change by retrying (redirects are not followed).
+ */
+static enum mg_err_class
+http_class(long code)
+{
+	if (code >= 200 && code < 300)
+		return MG_ERR_NONE;
+	if (code == 408 || code == 429)
+		return MG_ERR_TEMP;
+	if (code >= 300 && code < 500)
+		return MG_ERR_PERM;
+	return MG_ERR_TEMP;
+}
+
+/*
+ * send_webhook - see send.h.  The environment's proxy settings
+ * (https_proxy, http_proxy, no_proxy) are honoured as libcurl does by
+ * default: an administrator behind a proxy expects them to work.  A URL's
+ * userinfo, if any, goes out as Basic authentication.  A timeout below
+ * one second is taken as one: the request is never unbounded.
+ */
+int
+send_webhook(const char *url, const char *json, size_t len, long timeout,
+    struct mg_err *err)
+{
+	struct curl_slist *hdrs = NULL, *l;
+	struct sink sink = { 0, 0 };
+	char errbuf[CURL_ERROR_SIZE] = "", origin[ORIGIN_MAX];
+	char text[CURL_ERROR_SIZE];
+	enum mg_err_class cls;
+	CURL *h = NULL;
+	CURLcode rc;
+	long code = 0;
+	int ret = -1;
+
+	if (url == NULL || url_scheme_len(url) == 0) {
+		size_t n = url != NULL ? strspn(url, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-") : 0;
+
+		/* show the scheme alone: the rest may hold a token */
+		if (n > 0 && n <= 16 && url[n] == ':')
+			mg_err_set(err, MG_ERR_PERM, "webhook: %.*s: URL not "
+			    "http(s)", (int)n, url);
+		else
+			mg_err_set(err, MG_ERR_PERM, "webhook: URL not http(s)");
+		return -1;
+	}
+	send_url_origin(url, origin, sizeof(origin));
+	if (timeout < 1)
+		timeout = 1;
+	if (json == NULL)
+		json = "";
+	if (curl_once("webhook", err) != 0)
+		return -1;
+	if ((h = cu.easy_init()) == NULL) {
+		mg_err_set(err, MG_ERR_TEMP, "webhook: libcurl initialisation");
+		return -1;
+	}
+	if ((l = cu.slist_append(hdrs, "Content-Type: application/json")) ==
+	    NULL)
+		goto nomem;
+	hdrs = l;
+	/* no "Expect: 100-continue" wait before a body above 1 KiB */
+	if ((l = cu.slist_append(hdrs, "Expect:")) == NULL)
+		goto nomem;
+	hdrs = l;
+
+#define SET(opt, val) ((rc = cu.easy_setopt(h, (opt), (val))) != CURLE_OK)
+	if (SET(CURLOPT_ERRORBUFFER, errbuf) ||
+	    SET(CURLOPT_URL, url) ||
+	    SET(CURLOPT_PROTOCOLS_STR, "http,https") ||
+	    SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https") ||
+	    SET(CURLOPT_FOLLOWLOCATION, 0L) ||
+	    SET(CURLOPT_SSL_VERIFYPEER, 1L) ||
+	    SET(CURLOPT_SSL_VERIFYHOST, 2L) ||
+	    SET(CURLOPT_TIMEOUT, timeout) ||
+	    SET(CURLOPT_CONNECTTIMEOUT, timeout < WEBHOOK_CONNECT_MAX ?
+	    timeout : WEBHOOK_CONNECT_MAX) ||
+	    SET(CURLOPT_NOSIGNAL, 1L) ||
+	    SET(CURLOPT_POST, 1L) ||
+	    SET(CURLOPT_POSTFIELDS, json) ||
+	    SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len) ||
+	    SET(CURLOPT_HTTPHEADER, hdrs) ||
+	    SET(CURLOPT_USERAGENT, "madoguchi/" PACKAGE_VERSION) ||
+	    SET(CURLOPT_WRITEFUNCTION, discard) ||
+	    SET(CURLOPT_WRITEDATA, &sink)) {
+		mg_err_set(err, MG_ERR_TEMP, "webhook: libcurl option: %s "
+		    "(%s)", cu.easy_strerror(rc), origin);
+		goto out;
+	}
+#undef SET
+
+	rc = cu.easy_perform(h);
+	if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && sink.full)) {
+		/* no answer: no connection, DNS, TLS, timeout */
+		curl_text(url, rc, errbuf, text, sizeof(text));
+		mg_err_set(err, MG_ERR_TEMP, "webhook: %s (%s)", text, origin);
+		goto out;
+	}
+	/* an answer too long to read to the end still has its status */
+	if (cu.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code) != CURLE_OK)
+		code = 0;
+	if ((cls = http_class(code)) == MG_ERR_NONE)
+		ret = 0;
+	else
+		mg_err_set(err, cls, "webhook: HTTP %03ld (%s)", code, origin);
+	goto out;
+nomem:
+	mg_err_set(err, MG_ERR_TEMP, "webhook: out of memory");
+out:
+	cu.slist_free_all(hdrs);		/* accepts NULL */
+	cu.easy_cleanup(h);
+	return ret;
 }

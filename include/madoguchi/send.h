@@ -25,4 +25,21 @@ int	send_mail(const struct conf *conf, const char *env_from,
 	    const char *rcpt, const char *data, size_t len,
 	    long connect_timeout, struct mg_err *err);
 
+/*
+ * send_webhook - POST json[0..len) (Content-Type: application/json) to
+ * url, http:// or https:// only, no redirects followed, certificate
+ * checked.  A 2xx answer is success; 3xx (never followed) and 4xx
+ * answers other than 408 and 429 are MG_ERR_PERM; the rest (no
+ * connection, timeout, 408, 429, 5xx) MG_ERR_TEMP.  timeout in seconds bounds the whole request.
+ */
+int	send_webhook(const char *url, const char *json, size_t len,
+	    long timeout, struct mg_err *err);
+
+/*
+ * send_url_origin - "scheme://host[:port]" of an http(s) url, for logs
+ * and listings: never the userinfo, path or query, where hook tokens
+ * live.  Anything but plain host characters shows as '?'.
+ */
+void	send_url_origin(const char *url, char *buf, size_t sz);
+
 #endif
