@@ -41,5 +41,6 @@ apt-get install -y --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config make \
 	libetpan-dev libgpgme-dev libcurl4-gnutls-dev libsqlite3-dev \
 	libinih-dev libjansson-dev libcmocka-dev nettle-dev libgpg-error-dev \
+	libpcre2-dev \
 	gnupg gpg-agent sqlite3 jq python3 valgrind procps mutt \
 	postfix passwd util-linux

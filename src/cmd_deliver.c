@@ -73,13 +73,15 @@ cmd_deliver(int argc, char **argv, const char *config)
 	 * message is taken, so it is never a blank in a sent mail */
 	if (conf_load(conf_default_path(config), &conf, &err) != 0 ||
 	    spool_check(conf->spool, &err) != 0 ||
-	    tmpl_check(conf->templates, &err) != 0) {
+	    tmpl_check(conf->templates, &err) != 0 ||
+	    intake_init(conf, &err) != 0) {
 		tempfail_reason(err.msg);
 		conf_free(&conf);
 		return EX_TEMPFAIL;
 	}
 	if (spool_receive(conf->spool, STDIN_FILENO, conf->max_message_size,
 	    sender, recipient, id, &dup, &err) != 0) {
+		intake_end();
 		conf_free(&conf);
 		if (err.cls == MG_ERR_PERM) {
 			/* the MTA puts this line in its bounce */
@@ -99,6 +101,7 @@ cmd_deliver(int argc, char **argv, const char *config)
 	if (out != SPOOL_OUT_DONE && !(dup && out == SPOOL_OUT_BUSY))
 		log_info("processing %s; \"madoguchi spool retry\" will "
 		    "finish it", spool_outcome_str(out));
+	intake_end();
 	conf_free(&conf);
 	return EX_OK;
 }

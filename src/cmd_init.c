@@ -16,6 +16,7 @@
 
 #include "madoguchi/cmd.h"
 #include "madoguchi/conf.h"
+#include "madoguchi/route.h"
 #include "madoguchi/pgp.h"
 #include "madoguchi/spool.h"
 #include "madoguchi/store.h"
@@ -101,6 +102,7 @@ cmd_init(int argc, char **argv, const char *config)
 	tmp = xasprintf("%s/.madoguchi.conf.new", dir);
 	fp = fopen(tmp, "w");
 	if (fp == NULL || conf_write_default(fp, name, address, tag, "") != 0 ||
+	    route_write_default(fp) != 0 ||
 	    fclose(fp) != 0) {
 		fp = NULL;
 		fprintf(stderr, "madoguchi: %s: %s\n", tmp, strerror(errno));
@@ -134,6 +136,7 @@ cmd_init(int argc, char **argv, const char *config)
 	/* the final file, with the key, appears last: it marks completion */
 	fp = fopen(tmp, "w");
 	if (fp == NULL || conf_write_default(fp, name, address, tag, fpr) != 0 ||
+	    route_write_default(fp) != 0 ||
 	    fflush(fp) != 0 || fsync(fileno(fp)) != 0 || fclose(fp) != 0) {
 		fp = NULL;
 		fprintf(stderr, "madoguchi: %s: %s\n", tmp, strerror(errno));

@@ -104,6 +104,9 @@ static const struct conf_key conf_keys[] = {
 	{ "outbound", "ack_rate", CONF_INT, OFF(ack_rate), "3", 0, 10000,
 	    "Acknowledgements per sender per hour; beyond, none (0: none "
 	    "at all)." },
+	{ "notify", "webhook_timeout", CONF_INT, OFF(webhook_timeout), "10",
+	    1, 300, "Seconds a webhook POST may take before it is retried "
+	    "later." },
 };
 
 #define NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -137,6 +140,62 @@ conf_valid_tag(const char *s)
 		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
 			return 0;
 	return n >= 1 && n <= 32;
+}
+
+int
+conf_valid_name(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++, n++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
+		    *s != '-' && *s != '_')
+			return 0;
+	return n >= 1 && n <= 64;
+}
+
+/* named - "queue x" -> kind "queue", *name_r "x"; NULL if not such */
+static const char *
+named(const char *section, const char **name_r)
+{
+	static const char *kinds[] = { "queue", "route" };
+	size_t i, n;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		n = strlen(kinds[i]);
+		if (strncmp(section, kinds[i], n) == 0 && section[n] == ' ') {
+			*name_r = section + n + 1 + strspn(section + n + 1, " ");
+			return kinds[i];
+		}
+	}
+	return NULL;
+}
+
+static void
+section_add(struct conf *c, const char *kind, const char *name,
+    const char *key, const char *value)
+{
+	struct conf_section *sc = NULL;
+	size_t i;
+
+	for (i = 0; i < c->nsects && sc == NULL; i++)
+		if (strcmp(c->sects[i].kind, kind) == 0 &&
+		    strcmp(c->sects[i].name, name) == 0)
+			sc = &c->sects[i];
+	if (sc == NULL) {
+		c->sects = xrealloc(c->sects, (c->nsects + 1) *
+		    sizeof(*c->sects));
+		sc = &c->sects[c->nsects++];
+		memset(sc, 0, sizeof(*sc));
+		sc->kind = xstrdup(kind);
+		sc->name = xstrdup(name);
+	}
+	if (key == NULL)
+		return;
+	sc->kv = xrealloc(sc->kv, (sc->nkv + 1) * sizeof(*sc->kv));
+	sc->kv[sc->nkv].name = xstrdup(key);
+	sc->kv[sc->nkv].value = xstrdup(value);
+	sc->nkv++;
 }
 
 static int
@@ -216,8 +275,14 @@ conf_handler(void *user, const char *section, const char *name,
 	struct conf_parse *cp = user;
 	size_t i;
 
+	const char *kind, *sname;
+
 	if (cp->failed)
 		return 0;
+	if ((kind = named(section, &sname)) != NULL) {
+		section_add(cp->conf, kind, sname, name, value);
+		return 1;
+	}
 	for (i = 0; i < NKEYS; i++) {
 		if (strcmp(conf_keys[i].section, section) != 0 ||
 		    strcmp(conf_keys[i].name, name) != 0)
@@ -242,16 +307,19 @@ conf_handler(void *user, const char *section, const char *name,
 }
 
 /*
- * check_sections - every [section] is one we know.  inih calls the handler
- * only for key = value lines, so a misspelt section left empty ([limtis])
- * would otherwise pass unnoticed.
+ * check_sections - every [section] is one we know, and named ones are
+ * unique and well named.  inih calls the handler only for key = value
+ * lines, so a misspelt section left empty ([limtis]) would otherwise pass
+ * unnoticed.  Named sections are recorded here, in order, even empty ones
+ * (an empty [queue x] declares a queue).
  */
 static int
-check_sections(const char *path, struct mg_err *err)
+check_sections(const char *path, struct conf *c, struct mg_err *err)
 {
 	static const char *known[] = { "team", "paths", "limits",
-	    "outbound" };
+	    "outbound", "notify" };
 	char line[1024];
+	const char *kind, *sname;
 	FILE *fp;
 	int n = 0, rc = 0;
 
@@ -267,6 +335,21 @@ check_sections(const char *path, struct mg_err *err)
 		if (*b != '[' || (e = strchr(b, ']')) == NULL)
 			continue;
 		*e = '\0';
+		if ((kind = named(b + 1, &sname)) != NULL) {
+			for (i = 0; i < c->nsects; i++)
+				if (strcmp(c->sects[i].kind, kind) == 0 &&
+				    strcmp(c->sects[i].name, sname) == 0)
+					break;
+			if (!conf_valid_name(sname) || i < c->nsects) {
+				mg_err_set(err, MG_ERR_TEMP, "%s:%d: [%s]: %s",
+				    path, n, b + 1, i < c->nsects ?
+				    "set twice" : "names are a-z, 0-9, '-' "
+				    "and '_'");
+				rc = -1;
+			} else
+				section_add(c, kind, sname, NULL, NULL);
+			continue;
+		}
 		for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 			if (strcmp(b + 1, known[i]) == 0)
 				break;
@@ -313,7 +396,7 @@ conf_load(const char *path, struct conf **conf_r, struct mg_err *err)
 		    path);
 		goto fail;
 	}
-	if (check_sections(path, err) != 0)
+	if (check_sections(path, c, err) != 0)
 		goto fail;
 	memset(&cp, 0, sizeof(cp));
 	cp.conf = c;
@@ -372,6 +455,18 @@ conf_free(struct conf **cp)
 		    conf_keys[i].type == CONF_OPTPATH ||
 		    conf_keys[i].type == CONF_TAG)
 			free(*(char **)((char *)c + conf_keys[i].off));
+	for (i = 0; i < c->nsects; i++) {
+		size_t j;
+
+		for (j = 0; j < c->sects[i].nkv; j++) {
+			free(c->sects[i].kv[j].name);
+			free(c->sects[i].kv[j].value);
+		}
+		free(c->sects[i].kv);
+		free(c->sects[i].kind);
+		free(c->sects[i].name);
+	}
+	free(c->sects);
 	free(c->file);
 	free(c->dir);
 	free(c);

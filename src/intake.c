@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
 
 #include "madoguchi/buf.h"
 #include "madoguchi/conf.h"
@@ -16,6 +17,7 @@
 #include "madoguchi/intake.h"
 #include "madoguchi/log.h"
 #include "madoguchi/mime.h"
+#include "madoguchi/notify.h"
 #include "madoguchi/outbox.h"
 #include "madoguchi/pgp.h"
 #include "madoguchi/respond.h"
@@ -24,6 +26,9 @@
 #include "madoguchi/tag.h"
 #include "madoguchi/util.h"
 #include "madoguchi/xalloc.h"
+
+/* the rules, compiled once per process (intake_init) */
+static struct routing *routing;
 
 const char *
 intake_thread_str(enum intake_thread how)
@@ -94,13 +99,52 @@ bounce(struct store *st, const struct dsn *dsn, int64_t *ticket_r,
 	return r;
 }
 
+/* arf_json - the picked-out fields of a machine-readable report */
+static char *
+arf_json(const struct arf_report *a)
+{
+	json_t *o;
+	char *s;
+
+	if (a->format == ARF_NONE)
+		return NULL;
+	o = json_object();
+	json_object_set_new(o, "format", json_string(arf_format_name(a->format)));
+#define F(k, v) if ((v)[0] != '\0') json_object_set_new(o, k, json_string(v))
+	F("feedback_type", a->feedback_type);
+	F("source_ip", a->source_ip);
+	F("url", a->url);
+	F("domain", a->domain);
+	F("arrival_date", a->arrival);
+	F("reporter", a->reporter);
+#undef F
+	s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(o);
+	return s;
+}
+
+/* new_ticket - open a ticket classified as the rules said */
+static int
+new_ticket(struct store *st, const struct intake_msg *im, time_t now,
+    int64_t *ticket_r, struct mg_err *err)
+{
+	const struct route_out *ro = &im->route;
+
+	if (store_ticket_new(st, im->msg->subject, now, ticket_r, err) != 0)
+		return -1;
+	return store_ticket_classify(st, *ticket_r, ro->queue, ro->type,
+	    ro->priority, ro->tlp, ro->rule, err);
+}
+
 int
 intake_store(struct store *st, const struct conf *conf,
-    const struct spool_meta *meta, const struct mime_msg *msg,
-    const struct dsn *dsn, struct intake_result *res, struct mg_err *err)
+    const struct spool_meta *meta, const struct intake_msg *im,
+    struct intake_result *res, struct mg_err *err)
 {
+	const struct mime_msg *msg = im->msg;
+	const struct dsn *dsn = im->is_dsn ? &im->dsn : NULL;
 	struct store_message sm;
-	char *env_norm = NULL, *flags = NULL, *f;
+	char *env_norm = NULL, *flags = NULL, *f, *arf = NULL;
 	const char *who;
 	int64_t ticket = 0, tagged = 0;
 	int rc = -1, r;
@@ -159,8 +203,7 @@ intake_store(struct store *st, const struct conf *conf,
 	}
 	if (ticket == 0) {
 		res->how = INTAKE_NEW;
-		if (store_ticket_new(st, msg->subject, meta->received, &ticket,
-		    err) != 0)
+		if (new_ticket(st, im, meta->received, &ticket, err) != 0)
 			goto fail;
 		if (tagged != 0) {
 			res->linked = tagged;
@@ -203,15 +246,26 @@ add:
 	sm.flags = flags;
 	sm.body = msg->text;
 	sm.size = meta->size;
+	sm.arf = arf = arf_json(&im->arf);
 	if (store_add_message(st, &sm, &res->message, err) != 0)
 		goto fail;
 	for (i = 0; i < msg->natt; i++)
 		if (store_add_attachment(st, res->message, (int)i,
 		    &msg->att[i], err) != 0)
 			goto fail;
-	/* in the same transaction: a retry finds the plan, never adds one */
-	if (res->how != INTAKE_BOUNCE && respond_plan(st, conf, meta, msg,
-	    ticket, res->how == INTAKE_NEW, &res->ack_planned, err) != 0)
+	for (i = 0; i < im->obs.n; i++)
+		if (store_add_observable(st, ticket, res->message,
+		    obs_kind_name(im->obs.v[i].kind), im->obs.v[i].value,
+		    err) != 0)
+			goto fail;
+	/* in the same transaction: a retry finds the plans, never adds any */
+	if (res->how != INTAKE_BOUNCE && im->route.ack &&
+	    respond_plan(st, conf, meta, msg, ticket, res->how == INTAKE_NEW,
+	    &res->ack_planned, err) != 0)
+		goto fail;
+	if (res->how == INTAKE_NEW && notify_plan(st, conf,
+	    route_queue(routing, im->route.queue), meta, im, ticket,
+	    &res->notes_planned, &res->webhook, err) != 0)
 		goto fail;
 	if (store_commit(st, err) != 0)
 		goto fail;
@@ -221,6 +275,7 @@ add:
 fail:
 	store_rollback(st);
 out:
+	free(arf);
 	free(flags);
 	free(env_norm);
 	return rc;
@@ -232,16 +287,16 @@ out:
  */
 struct engine {
 	const struct conf	*conf;
-	struct pgp		*pgp;
+	struct pgp		**pgp;
 };
 
 static int
 engine(struct engine *e, struct mg_err *err)
 {
-	if (e->pgp != NULL)
+	if (*e->pgp != NULL)
 		return 0;
 	return pgp_open(e->conf->gnupg, e->conf->keyring,
-	    e->conf->passphrase_file, &e->pgp, err);
+	    e->conf->passphrase_file, e->pgp, err);
 }
 
 static int
@@ -250,7 +305,7 @@ eng_decrypt(void *ctx, const char *in, size_t len, struct buf *out,
 {
 	if (engine(ctx, err) != 0)
 		return -1;
-	return pgp_decrypt(((struct engine *)ctx)->pgp, in, len, out, sig, err);
+	return pgp_decrypt(*((struct engine *)ctx)->pgp, in, len, out, sig, err);
 }
 
 static int
@@ -259,7 +314,7 @@ eng_verify_detached(void *ctx, const char *data, size_t len, const char *sig,
 {
 	if (engine(ctx, err) != 0)
 		return -1;
-	return pgp_verify_detached(((struct engine *)ctx)->pgp, data, len, sig,
+	return pgp_verify_detached(*((struct engine *)ctx)->pgp, data, len, sig,
 	    siglen, res, err);
 }
 
@@ -269,7 +324,7 @@ eng_verify_opaque(void *ctx, const char *in, size_t len, struct buf *out,
 {
 	if (engine(ctx, err) != 0)
 		return -1;
-	return pgp_verify_opaque(((struct engine *)ctx)->pgp, in, len, out, res,
+	return pgp_verify_opaque(*((struct engine *)ctx)->pgp, in, len, out, res,
 	    err);
 }
 
@@ -279,7 +334,7 @@ eng_import(void *ctx, const char *data, size_t len, const char *addr,
 {
 	if (engine(ctx, err) != 0)
 		return -1;
-	return pgp_import_for(((struct engine *)ctx)->pgp, data, len, addr, NULL,
+	return pgp_import_for(*((struct engine *)ctx)->pgp, data, len, addr, NULL,
 	    err);
 }
 
@@ -295,22 +350,90 @@ fault_hook(const char *raw, size_t len)
 }
 
 int
-intake_process(const struct conf *conf, const struct spool_meta *meta,
+intake_init(const struct conf *conf, struct mg_err *err)
+{
+	if (routing != NULL)
+		return 0;
+	return route_load(conf, &routing, err);
+}
+
+void
+intake_end(void)
+{
+	route_free(&routing);
+}
+
+int
+intake_read(const struct conf *conf, const char *raw, size_t len,
+    const char *recipient, struct pgp **pgp, struct intake_msg *im,
     struct mg_err *err)
 {
 	struct mime_limits lim;
-	struct engine eng = { conf, NULL };
+	struct engine eng = { conf, pgp };
 	struct mime_crypto crypto = { &eng, eng_decrypt, eng_verify_detached,
 		eng_verify_opaque, eng_import };
-	struct mime_msg *msg = NULL;
+	struct route_in rin;
+	size_t n;
+
+	memset(im, 0, sizeof(*im));
+	if (intake_init(conf, err) != 0)
+		return -1;
+	lim.max_depth = (size_t)conf->max_mime_depth;
+	lim.max_parts = (size_t)conf->max_parts;
+	lim.max_header = (size_t)conf->max_header_size;
+	lim.max_text = (size_t)conf->max_text_size;
+	lim.max_decrypted = (size_t)conf->max_message_size * 4;
+	if (mime_parse(raw, len, &lim, &crypto, &im->msg, err) != 0) {
+		/* the crypto engine is down: ours to fix, the message waits */
+		err->cls = MG_ERR_TEMP;
+		return -1;
+	}
+	im->is_dsn = dsn_is(mime_header_get(im->msg, "Content-Type")) &&
+	    dsn_parse(raw, len, &im->dsn) == 0;
+	(void)arf_parse(raw, len, &im->arf);
+
+	/* indicators: the report fields first, then the text */
+	if (im->arf.format != ARF_NONE) {
+		(void)obs_add(&im->obs, im->arf.source_ip);
+		(void)obs_add(&im->obs, im->arf.url);
+		(void)obs_add(&im->obs, im->arf.domain);
+	}
+	if (im->msg->subject != NULL)
+		obs_extract(im->msg->subject, strlen(im->msg->subject),
+		    &im->obs);
+	n = im->msg->text != NULL ? im->msg->text_len : 0;
+	obs_extract(im->msg->text ? im->msg->text : "", n, &im->obs);
+
+	rin.recipient = recipient != NULL ? recipient : "";
+	rin.msg = im->msg;
+	rin.arf = im->arf.format != ARF_NONE ? &im->arf : NULL;
+	route_match(routing, &rin, &im->route);
+	return 0;
+}
+
+void
+intake_msg_free(struct intake_msg *im)
+{
+	mime_msg_free(&im->msg);
+	arf_free(&im->arf);
+	obs_list_free(&im->obs);
+	memset(im, 0, sizeof(*im));
+}
+
+int
+intake_process(const struct conf *conf, const struct spool_meta *meta,
+    struct mg_err *err)
+{
+	struct intake_msg im;
 	struct intake_result res;
 	struct store *st = NULL;
-	struct dsn dsn;
+	struct pgp *pgp = NULL;
 	char *path, *raw = NULL, tag[TAG_MAX], subj[120];
 	int64_t *ids = NULL;
 	size_t len = 0, nids = 0;
-	int rc = -1, is_dsn;
+	int rc = -1;
 
+	memset(&im, 0, sizeof(im));
 	path = spool_path(conf->spool, meta->id, SPOOL_PENDING);
 	/* read whole and NUL-terminated: the parser must never run off it */
 	if (util_read_file(path, (size_t)conf->max_message_size + 1, &raw,
@@ -326,52 +449,47 @@ intake_process(const struct conf *conf, const struct spool_meta *meta,
 	    memmem(raw, len, "pgp-signature", 13) != NULL)
 		pgp_prepare();
 
-	lim.max_depth = (size_t)conf->max_mime_depth;
-	lim.max_parts = (size_t)conf->max_parts;
-	lim.max_header = (size_t)conf->max_header_size;
-	lim.max_text = (size_t)conf->max_text_size;
-	lim.max_decrypted = (size_t)conf->max_message_size * 4;
-	if (mime_parse(raw, len, &lim, &crypto, &msg, err) != 0) {
-		/* the crypto engine is down: ours to fix, the message waits */
-		err->cls = MG_ERR_TEMP;
+	if (intake_read(conf, raw, len, meta->recipient, &pgp, &im, err) != 0)
 		goto out;
-	}
-
 	if (store_open(conf->database, 0, &st, err) != 0)
 		goto out;
-	is_dsn = dsn_is(mime_header_get(msg, "Content-Type")) &&
-	    dsn_parse(raw, len, &dsn) == 0;
-	if (intake_store(st, conf, meta, msg, is_dsn ? &dsn : NULL, &res,
-	    err) != 0)
+	if (intake_store(st, conf, meta, &im, &res, err) != 0)
 		goto out;
 	tag_format(conf->team_tag, res.ticket, tag);
 	/* an encrypted message's subject may be a protected header: not logged */
-	log_info("%s: %s (%s), from=<%s> subject=\"%s\"%s", tag,
+	log_info("%s: %s (%s), queue=%s%s%s, from=<%s> subject=\"%s\"%s", tag,
 	    res.how == INTAKE_DUPLICATE ? "already stored" : "stored",
-	    intake_thread_str(res.how), msg->from ? msg->from : "",
-	    msg->encrypted ? "(encrypted)" : log_sanitize(msg->subject ?
-	    msg->subject : "", subj, sizeof(subj)),
-	    msg->flags ? " (flagged)" : "");
+	    intake_thread_str(res.how), im.route.queue,
+	    im.route.rule ? " rule=" : "", im.route.rule ? im.route.rule : "",
+	    im.msg->from ? im.msg->from : "",
+	    im.msg->encrypted ? "(encrypted)" : log_sanitize(im.msg->subject ?
+	    im.msg->subject : "", subj, sizeof(subj)),
+	    im.msg->flags ? " (flagged)" : "");
 	rc = 0;
-	/* step 7, after the commit: the report is safe whatever happens here;
-	 * what cannot be composed or sent now waits for "outbox flush" */
-	if (res.ack_planned) {
+	/* steps 7 and 8, after the commit: the report is safe whatever
+	 * happens here; what cannot be composed or sent now waits for
+	 * "outbox flush" */
+	if (res.ack_planned || res.notes_planned) {
 		struct mg_err e;
 
 		mg_err_clear(&e);
-		if (respond_compose(conf, st, &eng.pgp, &ids, &nids, &e) < 0)
-			log_warn("%s: acknowledgement left to compose: %s",
+		if (respond_compose(conf, st, &pgp, &ids, &nids, &e) < 0)
+			log_warn("%s: outbound mail left to compose: %s",
 			    tag, e.msg);
+	}
+	if (res.webhook != 0) {
+		ids = xrealloc(ids, (nids + 1) * sizeof(*ids));
+		ids[nids++] = res.webhook;
 	}
 out:
 	store_close(&st);
-	pgp_close(&eng.pgp);
+	pgp_close(&pgp);
 	pgp_prepare_end();
 	/* only what this delivery composed (the rest is the timer's), and
 	 * after the database is closed: SQLite state must not cross a fork */
 	outbox_send_later(conf, ids, nids);
 	free(ids);
-	mime_msg_free(&msg);
+	intake_msg_free(&im);
 	if (raw != NULL)
 		xfreezero(raw, len);
 	free(path);

@@ -25,12 +25,19 @@ usage(FILE *fp)
 	    "                          take one message from the MTA\n"
 	    "  ticket list [--queue Q] [--status S] [--json]\n"
 	    "  ticket show TAG [--json]\n"
+	    "  ticket set TAG FIELD=VALUE...\n"
+	    "                          queue, type, priority, tlp, status, "
+	    "owner\n"
 	    "  spool list [--json]     messages waiting or quarantined\n"
 	    "  spool retry             finish what waits in the spool\n"
 	    "  outbox list [--json]    mail the team sends, and its state\n"
 	    "  outbox show ID [--raw|--json]\n"
 	    "  outbox flush [--due]    send what waits (--due: only what is "
 	    "due)\n"
+	    "  route --explain [--recipient A] [--json] < message\n"
+	    "                          how a message would be routed, and why\n"
+	    "  observable find VALUE [--json]\n"
+	    "                          every ticket that mentions an indicator\n"
 	    "\n"
 	    "  -c FILE   the instance's madoguchi.conf (else $MADOGUCHI_CONFIG,\n"
 	    "            else %s/madoguchi/madoguchi.conf)\n"
@@ -96,6 +103,10 @@ main(int argc, char **argv)
 		return cmd_spool(argc, argv, config);
 	if (strcmp(cmd, "outbox") == 0)
 		return cmd_outbox(argc, argv, config);
+	if (strcmp(cmd, "route") == 0)
+		return cmd_route(argc, argv, config);
+	if (strcmp(cmd, "observable") == 0)
+		return cmd_observable(argc, argv, config);
 	if (strcmp(cmd, "help") == 0) {
 		usage(stdout);
 		return CMD_OK;

@@ -3,6 +3,7 @@
  */
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <errno.h>
@@ -32,33 +33,41 @@ try_one(const struct conf *conf, struct store *st, int64_t id,
 	struct store_outbox o;
 	struct mg_err e;
 	time_t now = time(NULL);
-	int r;
+	char to[300];
+	int r, hook;
 
 	if ((r = store_outbox_claim(st, id, now, err)) != 1)
 		return r;	/* 0: another flush got it first */
 	if ((r = store_outbox_get(st, id, &o, err)) != 1)
 		return r;
 	mg_err_clear(&e);
+	/* a hook URL holds its secret token: logs show its origin only */
+	hook = strcmp(o.kind, "webhook") == 0;
+	if (hook)
+		send_url_origin(o.rcpt, to, sizeof(to));
+	else
+		(void)snprintf(to, sizeof(to), "<%s>", o.rcpt);
 	if (o.raw == NULL)
 		r = store_outbox_result(st, id, "failed", 0, "no content", 0,
 		    err);
-	else if (send_mail(conf, o.env_from, o.rcpt, o.raw, o.raw_len,
-	    connect_timeout, &e) == 0) {
+	else if ((hook ? send_webhook(o.rcpt, o.raw, o.raw_len,
+	    conf->webhook_timeout, &e) : send_mail(conf, o.env_from, o.rcpt,
+	    o.raw, o.raw_len, connect_timeout, &e)) == 0) {
 		r = store_outbox_result(st, id, "sent", 0, NULL, now, err);
 		stats->sent++;
-		log_info("outbox %lld: %s to <%s> sent", (long long)id, o.kind,
-		    o.rcpt);
+		log_info("outbox %lld: %s to %s sent", (long long)id, o.kind,
+		    to);
 	} else if (e.cls == MG_ERR_PERM || now - o.created >= OUTBOX_GIVE_UP) {
 		r = store_outbox_result(st, id, "failed", 0, e.msg, 0, err);
 		stats->failed++;
-		log_err("outbox %lld: %s to <%s> failed: %s", (long long)id,
-		    o.kind, o.rcpt, e.msg);
+		log_err("outbox %lld: %s to %s failed: %s", (long long)id,
+		    o.kind, to, e.msg);
 	} else {
 		r = store_outbox_result(st, id, "queued",
 		    outbox_next_try(now, o.attempts + 1), e.msg, 0, err);
 		stats->deferred++;
-		log_warn("outbox %lld: %s to <%s> deferred: %s", (long long)id,
-		    o.kind, o.rcpt, e.msg);
+		log_warn("outbox %lld: %s to %s deferred: %s", (long long)id,
+		    o.kind, to, e.msg);
 	}
 	store_outbox_clear(&o);
 	return r < 0 ? -1 : 0;

@@ -12,6 +12,7 @@
 #include "madoguchi/conf.h"
 #include "madoguchi/log.h"
 #include "madoguchi/mime.h"
+#include "madoguchi/notify.h"
 #include "madoguchi/pgp.h"
 #include "madoguchi/respond.h"
 #include "madoguchi/spool.h"
@@ -166,6 +167,7 @@ static int
 compose_ack(const struct conf *conf, struct store *st, struct pgp *pgp,
     const struct store_outbox *o, struct mg_err *err)
 {
+	struct store_ticket t;
 	struct store_msgrow in;
 	struct store_message sm;
 	struct compose_msg cm;
@@ -177,6 +179,7 @@ compose_ack(const struct conf *conf, struct store *st, struct pgp *pgp,
 	int r, rc = -1;
 
 	memset(&in, 0, sizeof(in));
+	memset(&t, 0, sizeof(t));
 	buf_init(&raw, 64u << 20);
 	if (strncmp(o->cause, CAUSE_ACK, strlen(CAUSE_ACK)) != 0 ||
 	    (r = store_message_get(st, o->cause + strlen(CAUSE_ACK), &in,
@@ -187,9 +190,18 @@ compose_ack(const struct conf *conf, struct store *st, struct pgp *pgp,
 	}
 	if (r < 0)
 		goto out;
+	if ((r = store_ticket_get(st, o->ticket, &t, err)) <= 0) {
+		if (r == 0)
+			mg_err_set(err, MG_ERR_PERM, "outbox %lld: its ticket "
+			    "is gone", (long long)o->id);
+		goto out;
+	}
 	tag_format(conf->team_tag, o->ticket, tag);
 	util_time_local(in.m.received, received);
 	memset(&v, 0, sizeof(v));
+	/* the checklist and the template follow the ticket's kind */
+	v.queue = t.queue;
+	v.type = t.type;
 	v.tag = tag;
 	v.received = received;
 	v.team_name = conf->team_name;
@@ -243,6 +255,7 @@ compose_ack(const struct conf *conf, struct store *st, struct pgp *pgp,
 	}
 	rc = 0;
 out:
+	store_ticket_clear(&t);
 	store_msgrow_clear(&in);
 	buf_free(&raw);
 	free(subject);
@@ -273,7 +286,9 @@ respond_compose(const struct conf *conf, struct store *st, struct pgp **pgp,
 			done = -1;
 			break;
 		}
-		if (compose_ack(conf, st, *pgp, &list[i], &e) == 0) {
+		if ((strcmp(list[i].kind, "notification") == 0 ?
+		    notify_compose(conf, st, *pgp, &list[i], &e) :
+		    compose_ack(conf, st, *pgp, &list[i], &e)) == 0) {
 			done++;
 			if (ids_r != NULL) {
 				*ids_r = xrealloc(*ids_r, (*nids_r + 1) *

@@ -13,7 +13,7 @@
 #include "madoguchi/xalloc.h"
 
 #define STORE_BUSY_MS	30000
-#define STORE_VERSION	2
+#define STORE_VERSION	3
 
 struct store {
 	sqlite3	*db;
@@ -78,6 +78,25 @@ static const char *schema_v2 =
 	"CREATE INDEX outbox_due ON outbox(state, next_try);"
 	"CREATE INDEX outbox_rcpt ON outbox(rcpt, kind, created);"
 	"CREATE INDEX outbox_msgid ON outbox(message_id);";
+
+/* v3: routing (the rule that placed a ticket), ARF fields of a message,
+ * observables indexed by value, and the audit trail of "ticket set". */
+static const char *schema_v3 =
+	"ALTER TABLE ticket ADD COLUMN route TEXT;"
+	"ALTER TABLE message ADD COLUMN arf TEXT;"
+	"CREATE TABLE observable ("
+	" id INTEGER PRIMARY KEY,"
+	" ticket_id INTEGER NOT NULL REFERENCES ticket(id),"
+	" message_id INTEGER NOT NULL REFERENCES message(id),"
+	" kind TEXT NOT NULL, value TEXT NOT NULL);"
+	"CREATE INDEX observable_value ON observable(value);"
+	"CREATE INDEX observable_message ON observable(message_id);"
+	"CREATE TABLE audit ("
+	" id INTEGER PRIMARY KEY,"
+	" ticket_id INTEGER NOT NULL REFERENCES ticket(id),"
+	" at INTEGER NOT NULL, who TEXT NOT NULL, field TEXT NOT NULL,"
+	" old TEXT, new TEXT);"
+	"CREATE INDEX audit_ticket ON audit(ticket_id);";
 
 static void
 db_err(struct store *st, struct mg_err *err, const char *what)
@@ -178,9 +197,11 @@ migrate(struct store *st, struct mg_err *err)
 		goto out;
 	if (v < 2 && exec_const(st, schema_v2, err) != 0)
 		goto out;
+	if (v < 3 && exec_const(st, schema_v3, err) != 0)
+		goto out;
 	/* user_version is not bindable */
 	if (v < STORE_VERSION &&
-	    exec_const(st, "PRAGMA user_version = 2", err) != 0)
+	    exec_const(st, "PRAGMA user_version = 3", err) != 0)
 		goto out;
 	rc = exec_const(st, "COMMIT", err);
 out:
@@ -439,8 +460,8 @@ store_add_message(struct store *st, const struct store_message *m,
 	if (prep(st, "INSERT INTO message(ticket_id, spool_id, direction, "
 	    "kind, message_id, from_addr, from_name, subject, date, received, "
 	    "envelope_sender, envelope_recipient, encrypted, signature, "
-	    "signer, flags, body, size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-	    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)", &s,
+	    "signer, flags, body, size, arf) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)", &s,
 	    err) != 0)
 		return -1;
 	sqlite3_bind_int64(s, 1, m->ticket);
@@ -462,6 +483,7 @@ store_add_message(struct store *st, const struct store_message *m,
 	bind_text(s, 16, m->flags ? m->flags : "");
 	bind_text(s, 17, m->body ? m->body : "");
 	sqlite3_bind_int64(s, 18, (sqlite3_int64)m->size);
+	bind_text(s, 19, m->arf);
 	if (step_done(st, s, err) != 0)
 		return -1;
 	*id_r = sqlite3_last_insert_rowid(st->db);
@@ -498,7 +520,7 @@ col_str(sqlite3_stmt *s, int i)
 }
 
 #define TICKET_COLS "t.id, t.status, t.queue, t.type, t.priority, t.tlp, " \
-	"t.owner, t.subject, t.created, t.updated, t.flags, " \
+	"t.owner, t.subject, t.created, t.updated, t.flags, t.route, " \
 	"(SELECT count(*) FROM message m WHERE m.ticket_id = t.id), " \
 	"(SELECT group_concat(address, ', ') FROM (SELECT address FROM " \
 	"correspondent c WHERE c.ticket_id = t.id AND c.role = 'requestor' " \
@@ -518,8 +540,9 @@ ticket_row(sqlite3_stmt *s, struct store_ticket *t)
 	t->created = (time_t)sqlite3_column_int64(s, 8);
 	t->updated = (time_t)sqlite3_column_int64(s, 9);
 	t->flags = col_str(s, 10);
-	t->nmessages = sqlite3_column_int64(s, 11);
-	t->requestors = col_str(s, 12);
+	t->route = col_str(s, 11);
+	t->nmessages = sqlite3_column_int64(s, 12);
+	t->requestors = col_str(s, 13);
 }
 
 void
@@ -533,6 +556,7 @@ store_ticket_clear(struct store_ticket *t)
 	free(t->owner);
 	free(t->subject);
 	free(t->flags);
+	free(t->route);
 	free(t->requestors);
 }
 
@@ -648,14 +672,14 @@ store_ticket_messages(struct store *st, int64_t id,
 	if (prep(st, "SELECT id, spool_id, direction, kind, message_id, "
 	    "from_addr, from_name, subject, date, received, envelope_sender, "
 	    "envelope_recipient, encrypted, signature, signer, flags, body, "
-	    "size FROM message WHERE ticket_id = ?1 ORDER BY received, id",
+	    "size, arf FROM message WHERE ticket_id = ?1 ORDER BY received, id",
 	    &s, err) != 0)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct store_msgrow *r;
 		static const int strcol[] = { 1, 2, 3, 4, 5, 6, 7, 10, 11, 13,
-			14, 15, 16 };
+			14, 15, 16, 18 };
 
 		if (n == cap) {
 			cap = cap ? cap * 2 : 8;
@@ -684,6 +708,7 @@ store_ticket_messages(struct store *st, int64_t id,
 		r->m.flags = r->strs[11];
 		r->m.body = r->strs[12];
 		r->m.size = (uint64_t)sqlite3_column_int64(s, 17);
+		r->m.arf = r->strs[13];
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
@@ -1058,4 +1083,254 @@ store_outbox_claim(struct store *st, int64_t id, time_t now,
 	if (step_done(st, s, err) != 0)
 		return -1;
 	return sqlite3_changes(st->db) == 1;
+}
+
+/* --- routing, observables, audit ----------------------------------------- */
+
+int
+store_ticket_classify(struct store *st, int64_t ticket, const char *queue,
+    const char *type, const char *priority, const char *tlp,
+    const char *route, struct mg_err *err)
+{
+	sqlite3_stmt *s;
+
+	if (prep(st, "UPDATE ticket SET queue = ?2, type = ?3, priority = ?4, "
+	    "tlp = ?5, route = ?6 WHERE id = ?1", &s, err) != 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, ticket);
+	bind_text(s, 2, queue);
+	bind_text(s, 3, type);
+	bind_text(s, 4, priority);
+	bind_text(s, 5, tlp);
+	bind_text(s, 6, route);
+	return step_done(st, s, err);
+}
+
+int
+store_add_observable(struct store *st, int64_t ticket, int64_t message,
+    const char *kind, const char *value, struct mg_err *err)
+{
+	sqlite3_stmt *s;
+
+	if (prep(st, "INSERT INTO observable(ticket_id, message_id, kind, "
+	    "value) VALUES (?1, ?2, ?3, ?4)", &s, err) != 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, ticket);
+	sqlite3_bind_int64(s, 2, message);
+	bind_text(s, 3, kind);
+	bind_text(s, 4, value);
+	return step_done(st, s, err);
+}
+
+static int
+obs_rows(struct store *st, sqlite3_stmt *s, struct store_obs **list_r,
+    size_t *n_r, struct mg_err *err)
+{
+	struct store_obs *list = NULL, *o;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			list = xrealloc(list, cap * sizeof(*list));
+		}
+		o = &list[n++];
+		o->ticket = sqlite3_column_int64(s, 0);
+		o->message = sqlite3_column_int64(s, 1);
+		o->kind = col_str(s, 2);
+		o->value = col_str(s, 3);
+		o->received = (time_t)sqlite3_column_int64(s, 4);
+		o->queue = col_str(s, 5);
+		o->status = col_str(s, 6);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		db_err(st, err, "observables");
+		store_obs_free(list, n);
+		return -1;
+	}
+	*list_r = list;
+	*n_r = n;
+	return 0;
+}
+
+#define OBS_COLS "o.ticket_id, o.message_id, o.kind, o.value, m.received, " \
+	"t.queue, t.status FROM observable o JOIN message m ON " \
+	"m.id = o.message_id JOIN ticket t ON t.id = o.ticket_id "
+
+int
+store_observable_find(struct store *st, const char *value,
+    struct store_obs **list_r, size_t *n_r, struct mg_err *err)
+{
+	sqlite3_stmt *s;
+
+	if (prep(st, "SELECT " OBS_COLS "WHERE o.value = ?1 "
+	    "ORDER BY o.ticket_id, o.message_id", &s, err) != 0)
+		return -1;
+	bind_text(s, 1, value);
+	return obs_rows(st, s, list_r, n_r, err);
+}
+
+int
+store_ticket_observables(struct store *st, int64_t ticket,
+    struct store_obs **list_r, size_t *n_r, struct mg_err *err)
+{
+	sqlite3_stmt *s;
+
+	if (prep(st, "SELECT " OBS_COLS "WHERE o.ticket_id = ?1 "
+	    "ORDER BY o.message_id, o.id", &s, err) != 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, ticket);
+	return obs_rows(st, s, list_r, n_r, err);
+}
+
+void
+store_obs_free(struct store_obs *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(list[i].kind);
+		free(list[i].value);
+		free(list[i].queue);
+		free(list[i].status);
+	}
+	free(list);
+}
+
+int
+store_ticket_set(struct store *st, int64_t ticket, enum store_field field,
+    const char *value, const char *who, time_t now, int *changed,
+    struct mg_err *err)
+{
+	/* column names come from this table only, never from input */
+	static const char *upd[] = {
+		"UPDATE ticket SET queue = ?2, updated = ?3 WHERE id = ?1",
+		"UPDATE ticket SET type = ?2, updated = ?3 WHERE id = ?1",
+		"UPDATE ticket SET priority = ?2, updated = ?3 WHERE id = ?1",
+		"UPDATE ticket SET tlp = ?2, updated = ?3 WHERE id = ?1",
+		"UPDATE ticket SET status = ?2, updated = ?3 WHERE id = ?1",
+		"UPDATE ticket SET owner = ?2, updated = ?3 WHERE id = ?1",
+	};
+	static const char *sel[] = {
+		"SELECT queue FROM ticket WHERE id = ?1",
+		"SELECT type FROM ticket WHERE id = ?1",
+		"SELECT priority FROM ticket WHERE id = ?1",
+		"SELECT tlp FROM ticket WHERE id = ?1",
+		"SELECT status FROM ticket WHERE id = ?1",
+		"SELECT owner FROM ticket WHERE id = ?1",
+	};
+	sqlite3_stmt *s;
+	char *old = NULL;
+	int rc;
+
+	*changed = 0;
+	if ((unsigned)field >= sizeof(upd) / sizeof(upd[0])) {
+		mg_err_set(err, MG_ERR_PERM, "no such ticket field");
+		return -1;
+	}
+	if (prep(st, sel[field], &s, err) != 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, ticket);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		old = col_str(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW) {
+		if (rc == SQLITE_DONE)
+			mg_err_set(err, MG_ERR_PERM, "no such ticket");
+		else
+			db_err(st, err, "ticket");
+		return -1;
+	}
+	if ((old == NULL && value == NULL) ||
+	    (old != NULL && value != NULL && strcmp(old, value) == 0)) {
+		free(old);
+		return 0;
+	}
+	if (prep(st, upd[field], &s, err) != 0)
+		goto fail;
+	sqlite3_bind_int64(s, 1, ticket);
+	bind_text(s, 2, value);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)now);
+	if (step_done(st, s, err) != 0)
+		goto fail;
+	if (prep(st, "INSERT INTO audit(ticket_id, at, who, field, old, new) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &s, err) != 0)
+		goto fail;
+	sqlite3_bind_int64(s, 1, ticket);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	bind_text(s, 3, who);
+	bind_text(s, 4, store_field_name(field));
+	bind_text(s, 5, old);
+	bind_text(s, 6, value);
+	if (step_done(st, s, err) != 0)
+		goto fail;
+	free(old);
+	*changed = 1;
+	return 0;
+fail:
+	free(old);
+	return -1;
+}
+
+const char *
+store_field_name(enum store_field f)
+{
+	static const char *names[] = { "queue", "type", "priority", "tlp",
+		"status", "owner" };
+
+	return (unsigned)f < sizeof(names) / sizeof(names[0]) ? names[f] :
+	    "?";
+}
+
+int
+store_ticket_audit(struct store *st, int64_t ticket,
+    struct store_audit **list_r, size_t *n_r, struct mg_err *err)
+{
+	struct store_audit *list = NULL, *a;
+	sqlite3_stmt *s;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (prep(st, "SELECT at, who, field, old, new FROM audit WHERE "
+	    "ticket_id = ?1 ORDER BY id", &s, err) != 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, ticket);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			list = xrealloc(list, cap * sizeof(*list));
+		}
+		a = &list[n++];
+		a->at = (time_t)sqlite3_column_int64(s, 0);
+		a->who = col_str(s, 1);
+		a->field = col_str(s, 2);
+		a->old = col_str(s, 3);
+		a->new = col_str(s, 4);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		db_err(st, err, "audit");
+		store_audit_free(list, n);
+		return -1;
+	}
+	*list_r = list;
+	*n_r = n;
+	return 0;
+}
+
+void
+store_audit_free(struct store_audit *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(list[i].who);
+		free(list[i].field);
+		free(list[i].old);
+		free(list[i].new);
+	}
+	free(list);
 }

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "madoguchi/buf.h"
 #include "madoguchi/util.h"
 #include "madoguchi/xalloc.h"
 
@@ -280,6 +281,40 @@ fail:
 	return -1;
 }
 
+int
+util_read_fd(int fd, size_t max, char **data_r, size_t *len_r,
+    struct mg_err *err)
+{
+	struct buf b;
+	char chunk[65536];
+	ssize_t r;
+
+	buf_init(&b, max);
+	for (;;) {
+		r = read(fd, chunk, sizeof(chunk));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			mg_err_set(err, MG_ERR_TEMP, "read: %s",
+			    strerror(errno));
+			buf_free(&b);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		if (buf_append(&b, chunk, (size_t)r) != 0 || b.truncated) {
+			mg_err_set(err, MG_ERR_PERM, "input larger than %zu "
+			    "bytes", max);
+			buf_free(&b);
+			return -1;
+		}
+	}
+	*data_r = buf_steal(&b, len_r);
+	if (*data_r == NULL)
+		*data_r = xstrdup("");
+	return 0;
+}
+
 void
 util_time_iso(time_t t, char out[32])
 {
@@ -326,4 +361,42 @@ util_addr_norm(const char *addr)
 	if (e == b)
 		return NULL;
 	return util_str_lower(xstrndup(b, (size_t)(e - b)));
+}
+
+char *
+util_fold_width(const char *s, size_t len, size_t *len_r)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + len;
+	char *out, *o;
+
+	/* the common case, ASCII or no full-width form: no copy */
+	if (memmem(s, len, "\xef\xbc", 2) == NULL &&
+	    memmem(s, len, "\xef\xbd", 2) == NULL &&
+	    memmem(s, len, "\xe3\x80\x80", 3) == NULL)
+		return NULL;
+	o = out = xmalloc(len + 1);
+	while (p < e) {
+		unsigned cp;
+
+		if (e - p >= 3 && p[0] == 0xef && (p[1] == 0xbc || p[1] == 0xbd) &&
+		    (p[2] & 0xc0) == 0x80) {
+			/* U+FF01..U+FF5E are ASCII 0x21..0x7E, shifted */
+			cp = ((unsigned)(p[1] & 0x3f) << 6) | (p[2] & 0x3f);
+			cp |= 0xf000;
+			if (cp >= 0xff01 && cp <= 0xff5e) {
+				*o++ = (char)(cp - 0xff01 + 0x21);
+				p += 3;
+				continue;
+			}
+		} else if (e - p >= 3 && p[0] == 0xe3 && p[1] == 0x80 &&
+		    p[2] == 0x80) {
+			*o++ = ' ';	/* the ideographic space */
+			p += 3;
+			continue;
+		}
+		*o++ = (char)*p++;
+	}
+	*o = '\0';
+	*len_r = (size_t)(o - out);
+	return out;
 }

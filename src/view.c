@@ -12,6 +12,8 @@
 #include "madoguchi/charset.h"
 #include "madoguchi/conf.h"
 #include "madoguchi/spool.h"
+#include "madoguchi/observe.h"
+#include "madoguchi/send.h"
 #include "madoguchi/store.h"
 #include "madoguchi/tag.h"
 #include "madoguchi/util.h"
@@ -94,6 +96,7 @@ ticket_json(const struct conf *conf, const struct store_ticket *t)
 	json_object_set_new(o, "tlp", js(t->tlp));
 	json_object_set_new(o, "owner", js(t->owner));
 	json_object_set_new(o, "subject", js(t->subject));
+	json_object_set_new(o, "route", js(t->route));
 	if (t->requestors != NULL) {
 		char *copy = xstrdup(t->requestors), *p = copy, *c;
 
@@ -113,12 +116,54 @@ ticket_json(const struct conf *conf, const struct store_ticket *t)
 	return o;
 }
 
+/* obs_of - the observables of message id (obs is ordered by message) */
+static void
+obs_of(const struct store_obs *obs, size_t nobs, int64_t id, size_t *from,
+    size_t *to)
+{
+	size_t i;
+
+	for (i = 0; i < nobs && obs[i].message != id; i++)
+		;
+	*from = i;
+	for (; i < nobs && obs[i].message == id; i++)
+		;
+	*to = i;
+}
+
+static int
+obs_of_any(const struct store_obs *obs, size_t nobs, int64_t id)
+{
+	size_t a, b;
+
+	obs_of(obs, nobs, id, &a, &b);
+	return a < b;
+}
+
 static json_t *
-message_json(const struct store_msgrow *r)
+obs_json(const struct store_obs *o)
+{
+	json_t *j = json_object();
+	enum obs_kind k;
+	char *d = obs_canon(o->value, &k);
+	char *def = obs_defang(o->value, d != NULL ? k : OBS_DOMAIN);
+
+	json_object_set_new(j, "kind", js(o->kind));
+	json_object_set_new(j, "value", js(o->value));
+	json_object_set_new(j, "defanged", js(def));
+	free(d);
+	free(def);
+	return j;
+}
+
+static json_t *
+message_json(const struct store_msgrow *r, const struct store_obs *obs,
+    size_t nobs)
 {
 	const struct store_message *m = &r->m;
 	json_t *o = json_object(), *fl = json_array(), *att = json_array();
-	size_t i;
+	json_t *ob, *rep;
+	size_t i, n;
 
 	json_object_set_new(o, "direction", js(m->direction));
 	json_object_set_new(o, "kind", js(m->kind));
@@ -148,7 +193,12 @@ message_json(const struct store_msgrow *r)
 		json_array_append_new(att, a);
 	}
 	json_object_set_new(o, "attachments", att);
-	json_object_set_new(o, "observables", json_array());
+	obs_of(obs, nobs, m->id, &i, &n);
+	for (ob = json_array(); i < n; i++)
+		json_array_append_new(ob, obs_json(&obs[i]));
+	json_object_set_new(o, "observables", ob);
+	rep = m->arf != NULL ? json_loads(m->arf, 0, NULL) : NULL;
+	json_object_set_new(o, "report", rep != NULL ? rep : json_null());
 	json_object_set_new(o, "spool_id", js(m->spool_id));
 	json_object_set_new(o, "size", json_integer((json_int_t)m->size));
 	return o;
@@ -243,10 +293,11 @@ view_ticket_list(FILE *out, struct store *st, const struct conf *conf,
 static void
 show_text(FILE *out, const struct conf *conf, const struct store_ticket *t,
     const struct store_msgrow *rows, size_t n, const struct store_link *l,
-    size_t nl)
+    size_t nl, const struct store_obs *obs, size_t nobs,
+    const struct store_audit *au, size_t nau)
 {
 	char tag[TAG_MAX], when[32];
-	size_t i, j;
+	size_t i, j, k;
 
 	tag_format(conf->team_tag, t->id, tag);
 	fprintf(out, "%s  [%s]  queue %s", tag, t->status, t->queue);
@@ -254,6 +305,12 @@ show_text(FILE *out, const struct conf *conf, const struct store_ticket *t,
 		fprintf(out, "  type %s", t->type);
 	if (t->tlp)
 		fprintf(out, "  %s", t->tlp);
+	if (t->priority)
+		fprintf(out, "  priority %s", t->priority);
+	if (t->owner)
+		fprintf(out, "  owner %s", t->owner);
+	fprintf(out, "\nRoute:      %s", t->route ? t->route :
+	    "(no rule matched)");
 	fprintf(out, "\nSubject:    ");
 	put_clean(out, t->subject ? t->subject : "(no subject)", 0);
 	fprintf(out, "\nRequestors: %s\n", t->requestors ? t->requestors : "-");
@@ -268,6 +325,16 @@ show_text(FILE *out, const struct conf *conf, const struct store_ticket *t,
 		fprintf(out, "Linked:     %s %s (%s)\n",
 		    l[i].outgoing ? "refers to" : "referred to by", other,
 		    l[i].reason);
+	}
+	for (i = 0; i < nau; i++) {
+		util_time_local(au[i].at, when);
+		fprintf(out, "Changed:    %s by ", when);
+		put_clean(out, au[i].who, 0);
+		fprintf(out, ": %s ", au[i].field);
+		put_clean(out, au[i].old ? au[i].old : "-", 0);
+		fprintf(out, " -> ");
+		put_clean(out, au[i].new ? au[i].new : "-", 0);
+		fputc('\n', out);
 	}
 	for (i = 0; i < n; i++) {
 		const struct store_message *m = &rows[i].m;
@@ -306,6 +373,27 @@ show_text(FILE *out, const struct conf *conf, const struct store_ticket *t,
 			    a->content_type, (unsigned long long)a->size,
 			    a->sha256);
 		}
+		if (m->arf != NULL) {
+			fprintf(out, "Report:     ");
+			put_clean(out, m->arf, 0);
+			fputc('\n', out);
+		}
+		obs_of(obs, nobs, m->id, &j, &k);
+		if (j < k)
+			fprintf(out, "Indicators:");
+		for (; j < k; j++) {
+			enum obs_kind kind;
+			char *c = obs_canon(obs[j].value, &kind);
+			char *d = obs_defang(obs[j].value, c ? kind : OBS_DOMAIN);
+
+			fprintf(out, " %s", obs[j].kind);
+			fputc('=', out);
+			put_clean(out, d, 0);
+			free(c);
+			free(d);
+		}
+		if (nobs > 0 && obs_of_any(obs, nobs, m->id))
+			fputc('\n', out);
 		fputc('\n', out);
 		put_clean(out, m->body, 1);
 		if (m->body && *m->body &&
@@ -321,7 +409,9 @@ view_ticket_show(FILE *out, struct store *st, const struct conf *conf,
 	struct store_ticket t;
 	struct store_msgrow *rows = NULL;
 	struct store_link *links = NULL;
-	size_t n = 0, nl = 0, i;
+	struct store_obs *obs = NULL;
+	struct store_audit *au = NULL;
+	size_t n = 0, nl = 0, nobs = 0, nau = 0, i;
 	int r, rc = -1;
 
 	memset(&t, 0, sizeof(t));
@@ -329,17 +419,20 @@ view_ticket_show(FILE *out, struct store *st, const struct conf *conf,
 	if (r <= 0)
 		return r < 0 ? -1 : 1;
 	if (store_ticket_messages(st, id, &rows, &n, err) != 0 ||
-	    store_ticket_links(st, id, &links, &nl, err) != 0)
+	    store_ticket_links(st, id, &links, &nl, err) != 0 ||
+	    store_ticket_observables(st, id, &obs, &nobs, err) != 0 ||
+	    store_ticket_audit(st, id, &au, &nau, err) != 0)
 		goto out;
 	if (json) {
 		json_t *o = ticket_json(conf, &t), *msgs = json_array();
-		json_t *fl = json_array(), *lk = json_array();
+		json_t *fl = json_array(), *lk = json_array(), *au_j;
 		char other[TAG_MAX];
 
 		add_words(fl, t.flags);
 		for (i = 0; i < n; i++) {
 			add_words(fl, rows[i].m.flags);
-			json_array_append_new(msgs, message_json(&rows[i]));
+			json_array_append_new(msgs, message_json(&rows[i],
+			    obs, nobs));
 		}
 		for (i = 0; i < nl; i++) {
 			json_t *l = json_object();
@@ -353,16 +446,30 @@ view_ticket_show(FILE *out, struct store *st, const struct conf *conf,
 		}
 		json_object_set_new(o, "flags", fl);
 		json_object_set_new(o, "links", lk);
+		for (au_j = json_array(), i = 0; i < nau; i++) {
+			json_t *a = json_object();
+
+			json_object_set_new(a, "at", jtime(au[i].at));
+			json_object_set_new(a, "who", js(au[i].who));
+			json_object_set_new(a, "field", js(au[i].field));
+			json_object_set_new(a, "old", js(au[i].old));
+			json_object_set_new(a, "new", js(au[i].new));
+			json_array_append_new(au_j, a);
+		}
+		json_object_set_new(o, "audit", au_j);
 		json_object_set_new(o, "messages", msgs);
 		rc = dump(out, o);
 	} else {
-		show_text(out, conf, &t, rows, n, links, nl);
+		show_text(out, conf, &t, rows, n, links, nl, obs, nobs, au,
+		    nau);
 		rc = 0;
 	}
 out:
 	store_ticket_clear(&t);
 	store_msgrows_free(rows, n);
 	store_links_free(links, nl);
+	store_obs_free(obs, nobs);
+	store_audit_free(au, nau);
 	return rc;
 }
 
@@ -414,14 +521,25 @@ view_spool_list(FILE *out, const struct spool_meta *list, size_t n, int json)
 
 /* --- outbox ------------------------------------------------------------ */
 
+/* outbox_rcpt - a mail's recipient, or a webhook's origin: its URL
+ * carries the hook's secret token */
+static const char *
+outbox_rcpt(const struct store_outbox *o, char *buf, size_t sz)
+{
+	if (strcmp(o->kind, "webhook") != 0)
+		return o->rcpt;
+	send_url_origin(o->rcpt, buf, sz);
+	return buf;
+}
+
 static json_t *
 outbox_json(const struct conf *conf, const struct store_outbox *o)
 {
 	json_t *j = json_object(), *rc = json_array();
-	char tag[TAG_MAX];
+	char tag[TAG_MAX], to[300];
 
 	tag_format(conf->team_tag, o->ticket, tag);
-	json_array_append_new(rc, js(o->rcpt));
+	json_array_append_new(rc, js(outbox_rcpt(o, to, sizeof(to))));
 	json_object_set_new(j, "id", json_integer(o->id));
 	json_object_set_new(j, "ticket", o->ticket ? json_string(tag) :
 	    json_null());
@@ -444,7 +562,7 @@ int
 view_outbox_list(FILE *out, const struct conf *conf,
     const struct store_outbox *list, size_t n, int json)
 {
-	char when[32], tag[TAG_MAX];
+	char when[32], tag[TAG_MAX], to[300];
 	size_t i;
 
 	if (json) {
@@ -466,7 +584,7 @@ view_outbox_list(FILE *out, const struct conf *conf,
 		fprintf(out, "%6lld  %-10s  %-6s  %-8s  %-16s  %3lld  ",
 		    (long long)list[i].id, tag, list[i].kind, list[i].state,
 		    when, (long long)list[i].attempts);
-		put_clean(out, list[i].rcpt, 0);
+		put_clean(out, outbox_rcpt(&list[i], to, sizeof(to)), 0);
 		if (list[i].last_error != NULL) {
 			fputs(" / ", out);
 			put_clean(out, list[i].last_error, 0);
@@ -480,6 +598,8 @@ int
 view_outbox_show(FILE *out, const struct conf *conf,
     const struct store_outbox *o, int json)
 {
+	char to[300];
+
 	if (json) {
 		json_t *j = outbox_json(conf, o);
 
@@ -489,7 +609,7 @@ view_outbox_show(FILE *out, const struct conf *conf,
 	}
 	fprintf(out, "id: %lld\nstate: %s\nattempts: %lld\nto: ",
 	    (long long)o->id, o->state, (long long)o->attempts);
-	put_clean(out, o->rcpt, 0);
+	put_clean(out, outbox_rcpt(o, to, sizeof(to)), 0);
 	fputs("\nlast error: ", out);
 	put_clean(out, o->last_error != NULL ? o->last_error : "-", 0);
 	fputs("\n\n", out);

@@ -14,9 +14,10 @@ eq "one ticket" "$(ntickets)" 1
 j() { jqt CSIRT#1 "$1"; }
 eq "tag" "$(j .tag)" "CSIRT#1"
 eq "status new" "$(j .status)" new
-eq "queue triage (neutral)" "$(j .queue)" triage
-eq "type null (neutral)" "$(j .type)" null
-eq "tlp null (neutral)" "$(j .tlp)" null
+eq "queue from the default rules" "$(j .queue)" phishing
+eq "type from the default rules" "$(j .type)" fraud/phishing
+eq "route recorded" "$(j .route)" phishing-words
+eq "tlp null (no rule sets it)" "$(j .tlp)" null
 eq "subject" "$(j .subject)" "Phishing site at example.com"
 eq "requestor from From:, normalised" "$(j '.requestors[0]')" alice@example.net
 eq "one message in" "$(j '[.messages[] | select(.direction == "in")] | length')" 1
@@ -33,7 +34,7 @@ eq "no flags" "$(j '.messages[0].flags | length')" 0
 eq "body" "$(j '.messages[0].body')" "Dear team, a phishing site is up."
 eq "envelope sender" "$(j '.messages[0].envelope_sender')" alice@example.net
 eq "envelope recipient" "$(j '.messages[0].envelope_recipient')" csirt@example.org
-eq "observables exist (empty)" "$(j '.messages[0].observables | length')" 0
+eq "observables: the domain of the subject" "$(j '[.messages[0].observables[] | .kind + "=" + .value] | join(" ")')" "domain=example.com"
 
 # the spool keeps the exact bytes under their sha256
 sid=$(j '.messages[0].spool_id')

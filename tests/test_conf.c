@@ -170,7 +170,7 @@ static const char *const all_keys[] = {
 	"max_message_size", "max_attempts", "max_mime_depth", "max_parts",
 	"max_header_size", "max_text_size",
 	"relay", "starttls", "relay_user", "relay_password_file", "ack",
-	"ack_followups", "ack_rate",
+	"ack_followups", "ack_rate", "webhook_timeout",
 };
 
 /* every key is written once, with a "; " comment line right above it */

@@ -216,7 +216,7 @@ test_open(void **state)
 		store_close(&st);
 		CHECK(c, st == NULL, "store_close left the pointer");
 		if (rc == 0) {
-			CHECK(c, sql_int(path, "PRAGMA user_version") == 2,
+			CHECK(c, sql_int(path, "PRAGMA user_version") == 3,
 			    "user_version");
 			CHECK(c, sql_int(path, "SELECT journal_mode = 'wal' "
 			    "FROM pragma_journal_mode") == 1, "not WAL");

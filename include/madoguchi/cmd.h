@@ -11,6 +11,8 @@ int	cmd_deliver(int argc, char **argv, const char *config);
 int	cmd_ticket(int argc, char **argv, const char *config);
 int	cmd_spool(int argc, char **argv, const char *config);
 int	cmd_outbox(int argc, char **argv, const char *config);
+int	cmd_route(int argc, char **argv, const char *config);
+int	cmd_observable(int argc, char **argv, const char *config);
 
 struct conf;
 struct store;

@@ -16,6 +16,24 @@
 
 #include "madoguchi/err.h"
 
+/*
+ * A named section ("[queue phishing]", "[route spam-flag]") kept as its
+ * key = value lines, in file order, for the module that owns its meaning
+ * (route.h) to check.  A key may repeat; an indented continuation line
+ * arrives as the same key again.
+ */
+struct conf_kv {
+	char	*name;
+	char	*value;
+};
+
+struct conf_section {
+	char		*kind;		/* "queue", "route" */
+	char		*name;
+	struct conf_kv	*kv;
+	size_t		 nkv;
+};
+
 struct conf {
 	char	*file;			/* the file read, as given */
 	char	*dir;			/* its directory: base of relative paths */
@@ -51,6 +69,13 @@ struct conf {
 	long long ack;			/* 0/1 */
 	long long ack_followups;	/* 0/1 */
 	long long ack_rate;		/* per sender and hour */
+
+	/* [notify] */
+	long long webhook_timeout;	/* seconds */
+
+	/* [queue NAME] and [route NAME] sections, in file order */
+	struct conf_section *sects;
+	size_t		 nsects;
 };
 
 /* the file to use: -c argument, else $MADOGUCHI_CONFIG, else the default */
@@ -71,6 +96,9 @@ void	conf_free(struct conf **conf);
 int	conf_write_default(FILE *fp, const char *team_name,
 	    const char *team_address, const char *team_tag,
 	    const char *team_key);
+
+/* conf_valid_name - 1 if s is a usable queue or rule name ([a-z0-9_-]{1,64}) */
+int	conf_valid_name(const char *s);
 
 /* conf_valid_tag - 1 if s is a usable ticket prefix ([A-Za-z0-9_-]{1,32}) */
 int	conf_valid_tag(const char *s);

@@ -11,11 +11,15 @@
 
 #include <stdint.h>
 
+#include "madoguchi/arf.h"
+#include "madoguchi/dsn.h"
 #include "madoguchi/err.h"
+#include "madoguchi/observe.h"
+#include "madoguchi/route.h"
 
 struct conf;
-struct dsn;
 struct mime_msg;
+struct pgp;
 struct spool_meta;
 struct store;
 
@@ -34,20 +38,49 @@ struct intake_result {
 	enum intake_thread	 how;
 	int64_t			 linked;	/* tag named another ticket: its number, else 0 */
 	int			 ack_planned;	/* an acknowledgement is due */
+	int			 notes_planned;	/* handler notifications are due */
+	int64_t			 webhook;	/* outbox id of the webhook, or 0 */
 };
+
+/*
+ * intake_init - load what every message needs (the routing rules) once,
+ * before messages are processed: a broken rule is found here, and deliver
+ * exits 75 before it takes the message.  intake_end frees it.
+ */
+int	intake_init(const struct conf *conf, struct mg_err *err);
+void	intake_end(void);
 
 int	intake_process(const struct conf *conf, const struct spool_meta *meta,
 	    struct mg_err *err);
 
+/* a message read and classified (steps 2, 3 and 5), not yet stored */
+struct intake_msg {
+	struct mime_msg		*msg;
+	struct arf_report	 arf;		/* format ARF_NONE: not one */
+	int			 is_dsn;
+	struct dsn		 dsn;
+	struct obs_list		 obs;
+	struct route_out	 route;
+};
+
 /*
- * intake_store - thread and store an already parsed message in one
- * transaction (dsn: it is a delivery report, else NULL).  Exposed for
- * tests; intake_process calls it.
+ * intake_read - parse raw[0..len) (decrypting with *pgp, opened on first
+ * need; the caller closes it), read any ARF/X-ARF report, pull out the
+ * observables and route it for recipient.  -1 only when the crypto engine
+ * was needed and is down (MG_ERR_TEMP).  Free with intake_msg_free.
+ */
+int	intake_read(const struct conf *conf, const char *raw, size_t len,
+	    const char *recipient, struct pgp **pgp, struct intake_msg *im,
+	    struct mg_err *err);
+void	intake_msg_free(struct intake_msg *im);
+
+/*
+ * intake_store - thread and store a message read by intake_read in one
+ * transaction.  Exposed for tests; intake_process calls it.
  */
 int	intake_store(struct store *st, const struct conf *conf,
-	    const struct spool_meta *meta, const struct mime_msg *msg,
-	    const struct dsn *dsn, struct intake_result *res,
-	    struct mg_err *err);
+	    const struct spool_meta *meta, const struct intake_msg *im,
+	    struct intake_result *res, struct mg_err *err);
 
 /* intake_thread_str - "new", "reference", "tag", "duplicate" */
 const char *intake_thread_str(enum intake_thread how);

@@ -83,6 +83,7 @@ struct store_message {
 	const char	*flags;		/* space-separated names */
 	const char	*body;
 	uint64_t	 size;
+	const char	*arf;		/* JSON of ARF/X-ARF fields, or NULL */
 };
 
 int	store_add_message(struct store *st, const struct store_message *m,
@@ -97,6 +98,7 @@ struct store_ticket {
 	char	*status, *queue, *type, *priority, *tlp, *owner, *subject;
 	time_t	 created, updated;
 	char	*flags;
+	char	*route;		/* the rule that placed it, or NULL */
 	int64_t	 nmessages;
 	char	*requestors;	/* comma-separated */
 };
@@ -115,7 +117,7 @@ struct store_link {
 /* a message as read back: owns its strings */
 struct store_msgrow {
 	struct store_message	 m;	/* const pointers into the strings below */
-	char			*strs[14];
+	char			*strs[15];
 	struct store_attachment	*att;
 	size_t			 natt;
 };
@@ -203,6 +205,55 @@ void	store_outbox_clear(struct store_outbox *o);
 /* store_outbox_by_msgid - the mail we sent with this Message-ID: 1/0/-1 */
 int	store_outbox_by_msgid(struct store *st, const char *message_id,
 	    int64_t *id_r, int64_t *ticket_r, struct mg_err *err);
+
+/* --- routing, observables, audit ---------------------------------------- */
+
+/* store_ticket_classify - the routing of a new ticket (strings may be NULL) */
+int	store_ticket_classify(struct store *st, int64_t ticket,
+	    const char *queue, const char *type, const char *priority,
+	    const char *tlp, const char *route, struct mg_err *err);
+
+int	store_add_observable(struct store *st, int64_t ticket, int64_t message,
+	    const char *kind, const char *value, struct mg_err *err);
+
+struct store_obs {
+	int64_t	 ticket, message;
+	char	*kind, *value;
+	time_t	 received;		/* of the message that holds it */
+	char	*queue, *status;	/* of the ticket */
+};
+
+/* store_observable_find - every mention of value (canonical form) */
+int	store_observable_find(struct store *st, const char *value,
+	    struct store_obs **list_r, size_t *n_r, struct mg_err *err);
+/* store_ticket_observables - those of a ticket, by message */
+int	store_ticket_observables(struct store *st, int64_t ticket,
+	    struct store_obs **list_r, size_t *n_r, struct mg_err *err);
+void	store_obs_free(struct store_obs *list, size_t n);
+
+/* the ticket fields "ticket set" may change */
+enum store_field {
+	STORE_F_QUEUE, STORE_F_TYPE, STORE_F_PRIORITY, STORE_F_TLP,
+	STORE_F_STATUS, STORE_F_OWNER
+};
+const char *store_field_name(enum store_field f);
+
+/*
+ * store_ticket_set - set one field (value NULL: clear it) and record who
+ * changed it from what, in the same transaction.  *changed is 0 when the
+ * value was already so (nothing is recorded).
+ */
+int	store_ticket_set(struct store *st, int64_t ticket,
+	    enum store_field field, const char *value, const char *who,
+	    time_t now, int *changed, struct mg_err *err);
+
+struct store_audit {
+	time_t	 at;
+	char	*who, *field, *old, *new;
+};
+int	store_ticket_audit(struct store *st, int64_t ticket,
+	    struct store_audit **list_r, size_t *n_r, struct mg_err *err);
+void	store_audit_free(struct store_audit *list, size_t n);
 
 /* store_message_get - the stored message of a spool id: 1, 0, -1 */
 int	store_message_get(struct store *st, const char *spool_id,

@@ -53,6 +53,10 @@ int	util_fsync_dir(const char *path, struct mg_err *err);
 int	util_write_file(const char *path, const void *data, size_t n,
 	    mode_t mode, struct mg_err *err);
 
+/* util_read_fd - all of fd up to max bytes (else -1, MG_ERR_PERM); NUL added */
+int	util_read_fd(int fd, size_t max, char **data_r, size_t *len_r,
+	    struct mg_err *err);
+
 /* util_read_file - whole file, at most max bytes (else -1); NUL added; caller frees */
 int	util_read_file(const char *path, size_t max, char **data_r,
 	    size_t *len_r, struct mg_err *err);
@@ -63,6 +67,14 @@ void	util_time_local(time_t t, char out[32]);
 
 /* util_addr_norm - lower-cased bare address from "<A@B>" or "A@B"; caller frees; NULL if empty */
 char	*util_addr_norm(const char *addr);
+
+/*
+ * util_fold_width - a copy of UTF-8 s[0..len) with full-width ASCII forms
+ * (U+FF01..U+FF5E: "ＤＤｏＳ", "１９２．０") and the ideographic space made
+ * ASCII, as Japanese text often writes them; NULL when s holds none (use
+ * s itself).  Everything else is copied as it is.
+ */
+char	*util_fold_width(const char *s, size_t len, size_t *len_r);
 
 /* util_str_lower - ASCII lower-case in place; returns s */
 char	*util_str_lower(char *s);
