@@ -39,6 +39,18 @@ echo
 echo "== madoguchi ticket show CSIRT#2"
 "$MG" ticket show CSIRT#2
 echo
+echo "== madoguchi route --explain < 02-unauthorised-access-ja.eml   (stores nothing)"
+"$MG" route --explain <"$SRC/contrib/samples/02-unauthorised-access-ja.eml"
+echo
+ip=$("$MG" ticket show CSIRT#1 --json | jq -r '[.messages[].observables[] | select(.kind == "ipv4" or .kind == "domain")][0].value // empty' 2>/dev/null || true)
+if [ -n "$ip" ]; then
+	echo "== madoguchi observable find $ip"
+	"$MG" observable find "$ip"
+	echo
+fi
+echo "== madoguchi ticket set CSIRT#1 status=triage tlp=amber owner=demo"
+"$MG" ticket set CSIRT#1 status=triage tlp=amber owner=demo
+echo
 echo "== madoguchi outbox list   (signed acknowledgements; the relay is down)"
 "$MG" outbox list
 echo

@@ -37,6 +37,7 @@ struct mhdr {
 	char	cte[64];
 	char	cd[512];
 	char	xarf[16];
+	char	xxarf[16];	/* X-ARF v0.2's own marker: PLAIN or SECURE */
 };
 
 static const char *
@@ -257,6 +258,8 @@ read_headers(const char *p, const char *end, struct mhdr *m)
 			copy_value(v.p, v.end, m->cd, sizeof(m->cd));
 		else if (m->xarf[0] == '\0' && name_is(name, nlen, "X-ARF"))
 			copy_value(v.p, v.end, m->xarf, sizeof(m->xarf));
+		else if (m->xxarf[0] == '\0' && name_is(name, nlen, "X-XARF"))
+			copy_value(v.p, v.end, m->xxarf, sizeof(m->xxarf));
 	}
 	return p;
 }
@@ -700,7 +703,10 @@ arf_parse(const char *raw, size_t len, struct arf_report *r)
 		r->format = ARF_ARF;
 		read_arf(body, end, m, r);
 		pick_arf(r);
-	} else if (strcasecmp(m->xarf, "yes") == 0) {
+	} else if (strcasecmp(m->xarf, "yes") == 0 ||
+	    strcasecmp(m->xxarf, "plain") == 0 ||
+	    strcasecmp(m->xxarf, "secure") == 0) {
+		/* blocklist.de and others send only "X-XARF: PLAIN" */
 		r->format = ARF_XARF;
 		read_xarf(body, end, m, r);
 		pick_xarf(r);

@@ -630,6 +630,22 @@ glob_any(char **globs, size_t n, const char *s)
 }
 
 /* rule_holds - every condition of ru holds for in; out->why says how */
+/* name_in - is name one of the '|'-separated names of list? */
+static int
+name_in(const char *name, const char *list)
+{
+	size_t n = strlen(name), k;
+
+	for (;;) {
+		k = strcspn(list, "|");
+		if (k == n && strncasecmp(name, list, n) == 0)
+			return 1;
+		if (list[k] == '\0')
+			return 0;
+		list += k + 1;
+	}
+}
+
 /* what rules read: subject and text with full-width forms folded */
 struct route_text {
 	const struct mime_msg	*msg;
@@ -666,7 +682,7 @@ rule_holds(const struct routing *r, const struct rule *ru,
 		int hit = 0;
 
 		for (j = 0; is_arf && j < in->arf->nfields && !hit; j++)
-			if (strcasecmp(in->arf->fields[j].name, x->field) == 0)
+			if (name_in(in->arf->fields[j].name, x->field))
 				hit = rx_run(r, x, in->arf->fields[j].value,
 				    strlen(in->arf->fields[j].value), &m, &mlen,
 				    &limit);
@@ -679,7 +695,7 @@ rule_holds(const struct routing *r, const struct rule *ru,
 		int hit = 0;
 
 		for (j = 0; j < msg->nhdr && !hit; j++)
-			if (strcasecmp(msg->hdr[j].name, x->field) == 0)
+			if (name_in(msg->hdr[j].name, x->field))
 				hit = rx_run(r, x, msg->hdr[j].value,
 				    strlen(msg->hdr[j].value), &m, &mlen,
 				    &limit);
@@ -838,7 +854,43 @@ static const char default_routing[] =
 "queue = inquiry\n"
 "type = other/other\n"
 "\n"
-"; machine-readable abuse reports: no human-style acknowledgement\n"
+"; machine-readable abuse reports (ARF, X-ARF): to abuse, typed by their\n"
+"; report type, with no human-style acknowledgement\n"
+"[route machine-phishing]\n"
+"arf = yes\n"
+"arf_field = Feedback-Type|Category|Report-Type: ^(fraud|phishing)\n"
+"queue = abuse\n"
+"type = fraud/phishing\n"
+"ack = no\n"
+"\n"
+"[route machine-malware]\n"
+"arf = yes\n"
+"arf_field = Feedback-Type|Report-Type: virus|malware|\\bbot|trojan|\\bc2\\b\n"
+"queue = abuse\n"
+"type = malicious-code/infected-system\n"
+"ack = no\n"
+"\n"
+"[route machine-login-attack]\n"
+"arf = yes\n"
+"arf_field = Report-Type: login-attack|brute\n"
+"queue = abuse\n"
+"type = intrusion-attempts/brute-force\n"
+"ack = no\n"
+"\n"
+"[route machine-scan]\n"
+"arf = yes\n"
+"arf_field = Report-Type: scan|harvesting\n"
+"queue = abuse\n"
+"type = information-gathering/scanner\n"
+"ack = no\n"
+"\n"
+"[route machine-auth-failure]\n"
+"arf = yes\n"
+"arf_field = Feedback-Type: ^auth-failure\n"
+"queue = abuse\n"
+"type = fraud/masquerade\n"
+"ack = no\n"
+"\n"
 "[route machine-reports]\n"
 "arf = yes\n"
 "queue = abuse\n"

@@ -125,9 +125,30 @@ mg observable find 'not an indicator' >/dev/null 2>&1
 eq "find: not an indicator is a usage error" $? 2
 
 # --- ARF and X-ARF --------------------------------------------------------
-for f in rfc5965-b1-minimal rfc5965-b2-optional xarf-v02-login-attack; do
-	eq "arf: $f routes to abuse" "$(route_of "$ARF/$f.eml" | cut -d' ' -f1,3)" "abuse machine-reports"
-done
+# typed by the report's own type; real robots' reports from the corpus too
+AB=$CORPUS/abuseio
+while read -r f want; do
+	eq "machine report: ${f##*/}" "$(route_of "$f")" "$want"
+done <<EOF
+$ARF/rfc5965-b1-minimal.eml abuse abusive-content/spam machine-reports
+$ARF/rfc5965-b2-optional.eml abuse abusive-content/spam machine-reports
+$ARF/rfc6591-auth-failure.eml abuse fraud/masquerade machine-auth-failure
+$ARF/arf-base64-part.eml abuse abusive-content/spam machine-reports
+$ARF/xarf-v02-login-attack.eml abuse intrusion-attempts/brute-force machine-login-attack
+$ARF/xarf-v01-phishing.eml abuse fraud/phishing machine-phishing
+$AB/feedback-loop/AOL_example_1.eml abuse abusive-content/spam machine-reports
+$AB/feedback-loop/Yahoo_example_1.eml abuse abusive-content/spam machine-reports
+$AB/feedback-loop/Comcast_example_2.eml abuse abusive-content/spam machine-reports
+$AB/spamexperts/1.eml abuse abusive-content/spam machine-reports
+$AB/netcraft/Netcraft_Example_1.eml abuse malicious-code/infected-system machine-malware
+$AB/netcraft/Netcraft_Example_3.eml abuse fraud/phishing machine-phishing
+$AB/cleanmx/Cleanmx_Example_1.eml abuse information-gathering/scanner machine-scan
+$AB/blocklistde/Blocklistde_Example_1.eml abuse abusive-content/spam machine-reports
+EOF
+obs=$(mg route --explain --json <"$AB/netcraft/Netcraft_Example_3.eml" | jq -r '[.observables[] | .kind + "=" + .value] | join(" ")')
+contains "x-arf: the reported URL is an indicator" "$obs" "url=http://customer1.tld/ints.cancellation.form.your.pc.is.now.connected/"
+obs=$(mg route --explain --json <"$AB/blocklistde/Blocklistde_Example_1.eml" | jq -r '[.observables[] | .kind + "=" + .value] | join(" ")')
+contains "x-arf (X-XARF: PLAIN only): the source" "$obs" "ipv4=10.0.2.150"
 before=$(mg outbox list --json | jq length)
 deliver "$ARF/rfc5965-b2-optional.eml" --sender arf-robot@example.com
 tag=$(mg ticket list --json | jq -r '.[0].tag')

@@ -542,7 +542,8 @@ test_ticket_messages(void **state)
 	struct store_message m = { 0, 1, "s-new", "in", "report", "new@x",
 		"a@x.example", "Ａ さん", "件名", 1751371200, 200,
 		"bounce@x.example", "csirt@y.example", 1, "good", "ABCD",
-		"bad-date nul-bytes", "本文\nline 2", 4242 };
+		"bad-date nul-bytes", "本文\nline 2", 4242,
+		"{\"format\":\"arf\"}" };
 	struct store_msgrow *r = NULL;
 	struct mg_err err;
 	int64_t id = 0, old;
@@ -581,6 +582,7 @@ test_ticket_messages(void **state)
 			{ g->env_recipient, m.env_recipient },
 			{ g->signature, m.signature }, { g->signer, m.signer },
 			{ g->flags, m.flags }, { g->body, m.body },
+			{ g->arf, m.arf },
 		};
 
 		/* every string read back as written */
@@ -731,6 +733,91 @@ test_wait_for_lock(void **state)
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM ticket"), 2);
 }
 
+/* routing, observables and the audit trail of "ticket set" */
+static void
+test_classify_observables_audit(void **state)
+{
+	struct fx *f = *state;
+	struct store_ticket t;
+	struct store_obs *o = NULL;
+	struct store_audit *a = NULL;
+	struct mg_err err;
+	size_t n = 0;
+	int64_t t1, t2, m1, m2;
+	int changed;
+
+	assert_int_equal(store_begin(f->st, &err), 0);
+	t1 = new_ticket(f->st, "one", 100);
+	t2 = new_ticket(f->st, "two", 200);
+	m1 = add_msg(f->st, t1, "s1", "m1@x", 100);
+	m2 = add_msg(f->st, t2, "s2", "m2@x", 200);
+	assert_int_equal(store_ticket_classify(f->st, t1, "phishing",
+	    "fraud/phishing", NULL, "TLP:GREEN", "phishing-words", &err), 0);
+	assert_int_equal(store_add_observable(f->st, t1, m1, "ipv4",
+	    "192.0.2.1", &err), 0);
+	assert_int_equal(store_add_observable(f->st, t1, m1, "domain",
+	    "example.com", &err), 0);
+	/* a value is data, never SQL */
+	assert_int_equal(store_add_observable(f->st, t2, m2, "domain",
+	    "x'); DROP TABLE observable; --", &err), 0);
+	assert_int_equal(store_add_observable(f->st, t2, m2, "ipv4",
+	    "192.0.2.1", &err), 0);
+	assert_int_equal(store_commit(f->st, &err), 0);
+
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(store_ticket_get(f->st, t1, &t, &err), 1);
+	assert_string_equal(t.queue, "phishing");
+	assert_string_equal(t.route, "phishing-words");
+	assert_string_equal(t.tlp, "TLP:GREEN");
+	assert_null(t.priority);
+	store_ticket_clear(&t);
+
+	assert_int_equal(store_observable_find(f->st, "192.0.2.1", &o, &n,
+	    &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(o[0].ticket, t1);
+	assert_int_equal(o[1].ticket, t2);
+	assert_string_equal(o[1].queue, "triage");
+	assert_int_equal(o[1].received, 200);
+	store_obs_free(o, n);
+	assert_int_equal(store_observable_find(f->st,
+	    "x'); DROP TABLE observable; --", &o, &n, &err), 0);
+	assert_int_equal(n, 1);
+	store_obs_free(o, n);
+	assert_int_equal(store_ticket_observables(f->st, t1, &o, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(o[1].value, "example.com");
+	store_obs_free(o, n);
+
+	assert_int_equal(store_begin(f->st, &err), 0);
+	assert_int_equal(store_ticket_set(f->st, t1, STORE_F_STATUS, "triage",
+	    "alice", 300, &changed, &err), 0);
+	assert_int_equal(changed, 1);
+	assert_int_equal(store_ticket_set(f->st, t1, STORE_F_STATUS, "triage",
+	    "alice", 301, &changed, &err), 0);
+	assert_int_equal(changed, 0);		/* same value: not recorded */
+	assert_int_equal(store_ticket_set(f->st, t1, STORE_F_TLP, NULL,
+	    "bob", 302, &changed, &err), 0);
+	assert_int_equal(changed, 1);
+	assert_int_equal(store_ticket_set(f->st, 999, STORE_F_OWNER, "x",
+	    "bob", 303, &changed, &err), -1);
+	assert_int_equal(err.cls, MG_ERR_PERM);
+	assert_int_equal(store_commit(f->st, &err), 0);
+	assert_int_equal(store_ticket_audit(f->st, t1, &a, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(a[0].field, "status");
+	assert_string_equal(a[0].old, "new");
+	assert_string_equal(a[0].new, "triage");
+	assert_string_equal(a[0].who, "alice");
+	assert_int_equal(a[0].at, 300);
+	assert_string_equal(a[1].field, "tlp");
+	assert_string_equal(a[1].old, "TLP:GREEN");
+	assert_null(a[1].new);
+	store_audit_free(a, n);
+	assert_int_equal(sql_int(f->db, "SELECT updated FROM ticket WHERE "
+	    "id = 1"), 302);
+}
+
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -749,6 +836,7 @@ main(void)
 		T(test_rollback),
 		T(test_injection),
 		T(test_wait_for_lock),
+		T(test_classify_observables_audit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
