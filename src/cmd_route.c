@@ -136,7 +136,8 @@ cmd_route(int argc, char **argv, const char *config)
 	mg_err_clear(&err);
 	if (util_read_fd(STDIN_FILENO, (size_t)conf->max_message_size + 1,
 	    &raw, &len, &err) != 0 ||
-	    intake_read(conf, raw, len, recipient, &pgp, &im, &err) != 0) {
+	    intake_read(conf, raw, len, recipient, INTAKE_DRY, &pgp, &im,
+	    &err) != 0) {
 		fprintf(stderr, "madoguchi: %s\n", err.msg);
 		goto out;
 	}

@@ -136,6 +136,33 @@ new_ticket(struct store *st, const struct intake_msg *im, time_t now,
 	    ro->priority, ro->tlp, ro->rule, err);
 }
 
+/*
+ * may_ack - do the rules allow an acknowledgement?  A new ticket: as its
+ * rule says.  A follow-up does not move its ticket, so the queue the
+ * ticket is in decides (junk stays silent), not the follow-up's words.
+ */
+static int
+may_ack(struct store *st, const struct conf *conf,
+    const struct intake_msg *im, enum intake_thread how, int64_t ticket,
+    struct mg_err *err)
+{
+	const struct route_queue *q;
+	struct store_ticket t;
+	int r;
+
+	if (how == INTAKE_NEW)
+		return im->route.ack;
+	if (!conf->ack_followups)
+		return 0;
+	memset(&t, 0, sizeof(t));
+	if ((r = store_ticket_get(st, ticket, &t, err)) < 0)
+		return -1;
+	q = r == 1 ? route_queue(routing, t.queue) : NULL;
+	r = q != NULL ? q->ack : 1;
+	store_ticket_clear(&t);
+	return r;
+}
+
 int
 intake_store(struct store *st, const struct conf *conf,
     const struct spool_meta *meta, const struct intake_msg *im,
@@ -259,12 +286,15 @@ add:
 		    err) != 0)
 			goto fail;
 	/* in the same transaction: a retry finds the plans, never adds any */
-	if (res->how != INTAKE_BOUNCE && im->route.ack &&
+	if (res->how != INTAKE_BOUNCE &&
+	    (r = may_ack(st, conf, im, res->how, ticket, err)) < 0)
+		goto fail;
+	if (res->how != INTAKE_BOUNCE && r == 1 &&
 	    respond_plan(st, conf, meta, msg, ticket, res->how == INTAKE_NEW,
 	    &res->ack_planned, err) != 0)
 		goto fail;
 	if (res->how == INTAKE_NEW && notify_plan(st, conf,
-	    route_queue(routing, im->route.queue), meta, im, ticket,
+	    route_queue(routing, im->route.queue), meta, ticket,
 	    &res->notes_planned, &res->webhook, err) != 0)
 		goto fail;
 	if (store_commit(st, err) != 0)
@@ -365,13 +395,13 @@ intake_end(void)
 
 int
 intake_read(const struct conf *conf, const char *raw, size_t len,
-    const char *recipient, struct pgp **pgp, struct intake_msg *im,
-    struct mg_err *err)
+    const char *recipient, int flags, struct pgp **pgp,
+    struct intake_msg *im, struct mg_err *err)
 {
 	struct mime_limits lim;
 	struct engine eng = { conf, pgp };
 	struct mime_crypto crypto = { &eng, eng_decrypt, eng_verify_detached,
-		eng_verify_opaque, eng_import };
+		eng_verify_opaque, (flags & INTAKE_DRY) ? NULL : eng_import };
 	struct route_in rin;
 	size_t n;
 
@@ -449,7 +479,8 @@ intake_process(const struct conf *conf, const struct spool_meta *meta,
 	    memmem(raw, len, "pgp-signature", 13) != NULL)
 		pgp_prepare();
 
-	if (intake_read(conf, raw, len, meta->recipient, &pgp, &im, err) != 0)
+	if (intake_read(conf, raw, len, meta->recipient, 0, &pgp, &im,
+	    err) != 0)
 		goto out;
 	if (store_open(conf->database, 0, &st, err) != 0)
 		goto out;

@@ -9,7 +9,6 @@
 #include "madoguchi/buf.h"
 #include "madoguchi/compose.h"
 #include "madoguchi/conf.h"
-#include "madoguchi/intake.h"
 #include "madoguchi/log.h"
 #include "madoguchi/mime.h"
 #include "madoguchi/notify.h"
@@ -22,54 +21,79 @@
 #include "madoguchi/util.h"
 #include "madoguchi/xalloc.h"
 
-#define CAUSE_NOTE	"notify:"	/* + spool id + ":" + handler */
+#define CAUSE_NOTE	"notify:"	/* + spool id ":" key or "-" ":" handler */
 #define CAUSE_HOOK	"webhook:"	/* + spool id */
 
-/* hook_json - what a chat channel may see of a new ticket */
-static char *
-hook_json(const struct conf *conf, const struct intake_msg *im,
-    const char *tag, time_t received, size_t *len_r)
+int
+notify_hook_body(const struct conf *conf, struct store *st, int64_t ticket,
+    char **json_r, size_t *len_r, struct mg_err *err)
 {
-	const struct route_out *ro = &im->route;
+	struct store_ticket t;
+	struct store_msgrow *rows = NULL;
+	const struct store_message *rep = NULL;
 	const char *subject = NULL;
-	char when[32], *text, *s;
+	char tag[TAG_MAX], when[32], *text;
+	size_t n = 0;
 	json_t *o;
+	int r;
 
-	if (!im->msg->encrypted && route_tlp_shareable(ro->tlp) &&
-	    im->msg->subject != NULL)
-		subject = im->msg->subject;
-	util_time_iso(received, when);
+	*json_r = NULL;
+	memset(&t, 0, sizeof(t));
+	if ((r = store_ticket_get(st, ticket, &t, err)) <= 0) {
+		if (r == 0)
+			mg_err_set(err, MG_ERR_PERM, "no ticket %lld",
+			    (long long)ticket);
+		return -1;
+	}
+	if (store_ticket_messages(st, ticket, &rows, &n, err) != 0) {
+		store_ticket_clear(&t);
+		return -1;
+	}
+	if (n > 0)
+		rep = &rows[0].m;	/* the report that opened it */
+	/* the subject only as the ticket's label allows now, and never one
+	 * that arrived encrypted (it may be a protected header) */
+	if (rep != NULL && !rep->encrypted && route_tlp_shareable(t.tlp))
+		subject = rep->subject;
+	tag_format(conf->team_tag, ticket, tag);
+	util_time_iso(rep != NULL ? rep->received : t.created, when);
 	text = xasprintf("%s: new report in queue %s (%s, %s)%s%s%s",
-	    tag, ro->queue, ro->type ? ro->type : "unclassified",
-	    ro->tlp ? ro->tlp : "no TLP", subject ? ": \"" : "",
+	    tag, t.queue, t.type ? t.type : "unclassified",
+	    t.tlp ? t.tlp : "no TLP", subject ? ": \"" : "",
 	    subject ? subject : "", subject ? "\"" : "");
 	o = json_object();
 	json_object_set_new(o, "text", json_string(text));
 	json_object_set_new(o, "tag", json_string(tag));
 	json_object_set_new(o, "team", json_string(conf->team_name));
-	json_object_set_new(o, "queue", json_string(ro->queue));
-	json_object_set_new(o, "type", ro->type ? json_string(ro->type) :
+	json_object_set_new(o, "queue", json_string(t.queue));
+	json_object_set_new(o, "type", t.type ? json_string(t.type) :
 	    json_null());
-	json_object_set_new(o, "priority", ro->priority ?
-	    json_string(ro->priority) : json_null());
-	json_object_set_new(o, "tlp", ro->tlp ? json_string(ro->tlp) :
+	json_object_set_new(o, "priority", t.priority ?
+	    json_string(t.priority) : json_null());
+	json_object_set_new(o, "tlp", t.tlp ? json_string(t.tlp) :
 	    json_null());
 	json_object_set_new(o, "received", json_string(when));
-	json_object_set_new(o, "encrypted", json_boolean(im->msg->encrypted));
+	json_object_set_new(o, "encrypted", json_boolean(rep != NULL &&
+	    rep->encrypted));
 	if (subject != NULL)
 		json_object_set_new(o, "subject", json_string(subject));
-	/* jansson refuses invalid UTF-8; the subject is UTF-8 already */
-	s = json_dumps(o, JSON_COMPACT);
+	*json_r = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	free(text);
-	*len_r = s ? strlen(s) : 0;
-	return s;
+	store_ticket_clear(&t);
+	store_msgrows_free(rows, n);
+	if (*json_r == NULL) {
+		mg_err_set(err, MG_ERR_PERM, "webhook body: not UTF-8");
+		return -1;
+	}
+	*len_r = strlen(*json_r);
+	return 0;
 }
 
 int
 notify_plan(struct store *st, const struct conf *conf,
     const struct route_queue *q, const struct spool_meta *meta,
-    const struct intake_msg *im, int64_t ticket, int *mails_r,
+    int64_t ticket, int *mails_r,
     int64_t *webhook_r, struct mg_err *err)
 {
 	char tag[TAG_MAX], *cause, *json;
@@ -83,7 +107,9 @@ notify_plan(struct store *st, const struct conf *conf,
 		return 0;
 	tag_format(conf->team_tag, ticket, tag);
 	for (i = 0; i < q->nhandlers; i++) {
-		cause = xasprintf(CAUSE_NOTE "%s:%s", meta->id, q->handlers[i]);
+		cause = xasprintf(CAUSE_NOTE "%s:%s:%s", meta->id,
+		    q->handler_keys != NULL && q->handler_keys[i] != NULL ?
+		    q->handler_keys[i] : "-", q->handlers[i]);
 		r = store_outbox_has_cause(st, cause, err);
 		if (r == 0)
 			r = store_outbox_plan(st, ticket, "notification", cause,
@@ -100,9 +126,13 @@ notify_plan(struct store *st, const struct conf *conf,
 		free(cause);
 		return r < 0 ? -1 : 0;
 	}
-	if ((json = hook_json(conf, im, tag, meta->received, &len)) == NULL) {
+	if (notify_hook_body(conf, st, ticket, &json, &len, err) != 0) {
 		free(cause);
-		log_warn("%s: webhook body could not be made", tag);
+		if (err->cls != MG_ERR_PERM)
+			return -1;
+		log_warn("%s: webhook body could not be made: %s", tag,
+		    err->msg);
+		mg_err_clear(err);
 		return 0;
 	}
 	r = store_outbox_plan(st, ticket, "webhook", cause, q->webhook,
@@ -131,10 +161,10 @@ details(struct buf *b, const struct store_ticket *t,
 	    t->priority ? t->priority : "-", t->tlp ? t->tlp : "-",
 	    t->route ? t->route : "(none matched)");
 	if (!encrypted) {
-		buf_printf(b, "\nThe report is not in this mail: the keyring "
-		    "holds no OpenPGP key for <%s>.\n本文は含まれていません"
-		    "（鍵が未登録）。\nRead it with: madoguchi ticket show %s\n",
-		    rcpt, tag);
+		buf_printf(b, "\nThe report is not in this mail: no usable "
+		    "OpenPGP key is configured for <%s>.\n本文は含まれていません"
+		    "（暗号化鍵が未設定）。\nRead it with: madoguchi ticket show "
+		    "%s\n", rcpt, tag);
 		return;
 	}
 	buf_printf(b, "From:     %s\nSubject:  %s\nSignature: %s\n"
@@ -163,7 +193,7 @@ notify_compose(const struct conf *conf, struct store *st, struct pgp *pgp,
 	struct buf raw, body;
 	char tag[TAG_MAX], received[32], key[PGP_FPR_MAX], sid[80];
 	char msgid[COMPOSE_ID_MAX], *subject = NULL, *text = NULL;
-	const char *p, *colon;
+	const char *p, *colon, *kend;
 	int64_t mid;
 	int r, rc = -1, enc;
 
@@ -174,13 +204,17 @@ notify_compose(const struct conf *conf, struct store *st, struct pgp *pgp,
 	p = o->cause + strlen(CAUSE_NOTE);
 	if (strncmp(o->cause, CAUSE_NOTE, strlen(CAUSE_NOTE)) != 0 ||
 	    (colon = strchr(p, ':')) == NULL ||
-	    (size_t)(colon - p) >= sizeof(sid)) {
+	    (size_t)(colon - p) >= sizeof(sid) ||
+	    (kend = strchr(colon + 1, ':')) == NULL ||
+	    (size_t)(kend - colon - 1) >= sizeof(key)) {
 		mg_err_set(err, MG_ERR_PERM, "outbox %lld: not a notification",
 		    (long long)o->id);
 		goto out;
 	}
 	memcpy(sid, p, (size_t)(colon - p));
 	sid[colon - p] = '\0';
+	memcpy(key, colon + 1, (size_t)(kend - colon - 1));
+	key[kend - colon - 1] = '\0';
 	if ((r = store_message_get(st, sid, &in, err)) <= 0 ||
 	    (r = store_ticket_get(st, o->ticket, &t, err)) <= 0) {
 		if (r == 0)
@@ -190,9 +224,17 @@ notify_compose(const struct conf *conf, struct store *st, struct pgp *pgp,
 	}
 	tag_format(conf->team_tag, o->ticket, tag);
 	util_time_local(in.m.received, received);
-	if ((r = pgp_key_for(pgp, o->rcpt, key, err)) < 0)
-		goto out;
-	enc = r == 1;
+	/* only the key the configuration pins: see route.c, handler() */
+	enc = 0;
+	if (strcmp(key, "-") != 0) {
+		if ((r = pgp_key_usable(pgp, key, err)) < 0)
+			goto out;
+		if (r == 0)
+			log_warn("%s: key %s of handler <%s> is missing or "
+			    "unusable: notice sent without the report", tag,
+			    key, o->rcpt);
+		enc = r == 1;
+	}
 	memset(&v, 0, sizeof(v));
 	v.tag = tag;
 	v.received = received;

@@ -11,6 +11,7 @@
 
 #include "madoguchi/conf.h"
 #include "madoguchi/log.h"
+#include "madoguchi/notify.h"
 #include "madoguchi/outbox.h"
 #include "madoguchi/send.h"
 #include "madoguchi/store.h"
@@ -23,6 +24,26 @@ outbox_next_try(time_t now, int64_t attempts)
 	while (--attempts > 0 && d < 4 * 3600)
 		d *= 4;
 	return now + (d > 4 * 3600 ? 4 * 3600 : d);
+}
+
+/*
+ * fresh - a webhook's body made again from the ticket as it is now (its
+ * TLP may have been raised since); the planned body if that fails.
+ */
+static void
+fresh(const struct conf *conf, struct store *st, struct store_outbox *o)
+{
+	struct mg_err e;
+	char *json;
+	size_t len;
+
+	mg_err_clear(&e);
+	if (o->ticket == 0 ||
+	    notify_hook_body(conf, st, o->ticket, &json, &len, &e) != 0)
+		return;
+	free(o->raw);
+	o->raw = json;
+	o->raw_len = len;
 }
 
 /* try_one - send row o (its bytes read now) and record the outcome */
@@ -43,9 +64,10 @@ try_one(const struct conf *conf, struct store *st, int64_t id,
 	mg_err_clear(&e);
 	/* a hook URL holds its secret token: logs show its origin only */
 	hook = strcmp(o.kind, "webhook") == 0;
-	if (hook)
+	if (hook) {
 		send_url_origin(o.rcpt, to, sizeof(to));
-	else
+		fresh(conf, st, &o);
+	} else
 		(void)snprintf(to, sizeof(to), "<%s>", o.rcpt);
 	if (o.raw == NULL)
 		r = store_outbox_result(st, id, "failed", 0, "no content", 0,

@@ -1456,6 +1456,35 @@ out:
 	return found;
 }
 
+int
+pgp_key_usable(struct pgp *p, const char *fpr, struct mg_err *err)
+{
+	gpgme_key_t k = NULL;
+	gpgme_subkey_t sk;
+	gpgme_error_t e;
+	int ok = 0;
+
+	if (team_env(p, err) != 0)
+		return -1;
+	e = gpgme_get_key(p->team, fpr, &k, 0);
+	if (gpg_err_code(e) == GPG_ERR_EOF)
+		return 0;
+	if (e != 0) {
+		mg_err_set(err, MG_ERR_TEMP, "looking up key %s: %s", fpr,
+		    gpgme_strerror(e));
+		return -1;
+	}
+	/* the fingerprint itself is the trust decision: no user ID check */
+	if (!k->revoked && !k->expired && !k->disabled && !k->invalid &&
+	    k->fpr != NULL && strcasecmp(k->fpr, fpr) == 0)
+		for (sk = k->subkeys; sk != NULL; sk = sk->next)
+			if (sk->can_encrypt && !sk->revoked && !sk->expired &&
+			    !sk->disabled && !sk->invalid)
+				ok = 1;
+	gpgme_key_unref(k);
+	return ok;
+}
+
 /* --- team key ----------------------------------------------------------- */
 
 int

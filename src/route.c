@@ -250,6 +250,22 @@ rx_free(struct rx *x)
 	free(x->src);
 }
 
+/* name_trim - "A | B " -> "A|B"; -1 if a name is empty */
+static int
+name_trim(char *s)
+{
+	char *o = s, *p;
+	size_t len;
+
+	for (p = s; *p != '\0'; p++)
+		if (*p != ' ' && *p != '\t')
+			*o++ = *p;
+	*o = '\0';
+	len = strlen(s);
+	return len == 0 || s[0] == '|' || s[len - 1] == '|' ||
+	    strstr(s, "||") != NULL ? -1 : 0;
+}
+
 /* "Name: expression" */
 static int
 rx_field(struct rx **v, size_t *n, const char *value,
@@ -263,6 +279,10 @@ rx_field(struct rx **v, size_t *n, const char *value,
 		return bad(err, s, key, "\"%s\" is not \"Name: expression\"",
 		    value);
 	name = xstrndup(value, (size_t)(colon - value));
+	if (name_trim(name) != 0) {
+		free(name);
+		return bad(err, s, key, "\"%s\": an empty name", value);
+	}
 	colon++;
 	colon += strspn(colon, " \t");
 	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
@@ -344,6 +364,49 @@ queue_get(struct routing *r, const char *name, int create)
 	return &r->queues[r->nqueues++];
 }
 
+/*
+ * handler - check entry j of q->handlers: "address" or "address FPR".  A
+ * fingerprint pins the key notices are encrypted to; without one the
+ * handler gets notices without the report.  The address alone never
+ * picks a key: the correspondents' keyring is filled from incoming mail,
+ * and a forged message could put an attacker's key under it.
+ */
+static int
+handler(struct route_queue *q, size_t j, const struct conf_section *s,
+    struct mg_err *err)
+{
+	char *e = q->handlers[j], *sp, *a, fpr[80];
+	size_t n = 0;
+
+	q->handler_keys[j] = NULL;
+	if ((sp = strpbrk(e, " \t")) != NULL) {
+		*sp++ = '\0';
+		/* as gpg prints it, in groups of four, or in one piece */
+		for (; *sp != '\0'; sp++) {
+			if (*sp == ' ' || *sp == '\t')
+				continue;
+			if (!isxdigit((unsigned char)*sp) || n + 1 >= sizeof(fpr))
+				return bad(err, s, "handlers", "\"%s\": what "
+				    "follows the address is not a key "
+				    "fingerprint", e);
+			fpr[n++] = (char)toupper((unsigned char)*sp);
+		}
+		fpr[n] = '\0';
+		if (n != 40 && n != 64)
+			return bad(err, s, "handlers", "\"%s\": a key "
+			    "fingerprint has 40 (or 64) hex digits", e);
+		q->handler_keys[j] = xstrdup(fpr);
+	}
+	a = util_addr_norm(e);
+	if (a == NULL || strchr(a, '@') == NULL) {
+		free(a);
+		return bad(err, s, "handlers", "\"%s\" is not an address", e);
+	}
+	free(q->handlers[j]);
+	q->handlers[j] = a;
+	return 0;
+}
+
 static int
 load_queue(struct routing *r, const struct conf_section *s,
     struct mg_err *err)
@@ -358,22 +421,17 @@ load_queue(struct routing *r, const struct conf_section *s,
 			size_t from = q->nhandlers;
 
 			split(v, &q->handlers, &q->nhandlers);
-			for (j = from; j < q->nhandlers; j++) {
-				char *a = util_addr_norm(q->handlers[j]);
-
-				if (a == NULL || strchr(a, '@') == NULL) {
-					free(a);
-					return bad(err, s, k, "\"%s\" is not "
-					    "an address", q->handlers[j]);
-				}
-				free(q->handlers[j]);
-				q->handlers[j] = a;
-			}
+			q->handler_keys = xrealloc(q->handler_keys,
+			    (q->nhandlers + 1) * sizeof(*q->handler_keys));
+			for (j = from; j < q->nhandlers; j++)
+				if (handler(q, j, s, err) != 0)
+					return -1;
 		} else if (strcmp(k, "webhook") == 0) {
-			if (strncasecmp(v, "http://", 7) != 0 &&
+			/* never quoted back: a hook URL holds its token */
+			if (*v != '\0' && strncasecmp(v, "http://", 7) != 0 &&
 			    strncasecmp(v, "https://", 8) != 0)
-				return bad(err, s, k, "\"%s\" is not an "
-				    "http:// or https:// URL", v);
+				return bad(err, s, k, "not an http:// or "
+				    "https:// URL (write it without quotes)");
 			free(q->webhook);
 			q->webhook = *v != '\0' ? xstrdup(v) : NULL;
 		} else if (strcmp(k, "ack") == 0) {
@@ -546,6 +604,7 @@ route_free(struct routing **rp)
 	for (i = 0; i < r->nqueues; i++) {
 		free(r->queues[i].name);
 		strv_free(r->queues[i].handlers, r->queues[i].nhandlers);
+		strv_free(r->queues[i].handler_keys, r->queues[i].nhandlers);
 		free(r->queues[i].webhook);
 	}
 	free(r->queues);
@@ -744,11 +803,8 @@ rule_holds(const struct routing *r, const struct rule *ru,
 		    0);
 	return 1;
 no:
-	if (limit) {
-		out->why[0] = '\0';
-		why_add(out, "an expression gave up (match limit)", ru->name,
-		    NULL, 0);
-	}
+	if (limit)
+		out->gave_up++;
 	return 0;
 }
 
@@ -792,6 +848,14 @@ route_match(const struct routing *r, const struct route_in *in,
 	out->ack = route_queue(r, "triage")->ack;
 	(void)snprintf(out->why, sizeof(out->why), "no rule matched");
 done:
+	/* a rule that gave up might have matched: say so */
+	if (out->gave_up > 0) {
+		size_t len = strlen(out->why);
+
+		(void)snprintf(out->why + len, sizeof(out->why) - len,
+		    " (%d expression%s gave up at the match limit)",
+		    out->gave_up, out->gave_up == 1 ? "" : "s");
+	}
 	free(fs);
 	free(ft);
 }

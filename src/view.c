@@ -290,6 +290,37 @@ view_ticket_list(FILE *out, struct store *st, const struct conf *conf,
 	return 0;
 }
 
+/* show_report - the fields of an ARF/X-ARF report, indicators defanged */
+static void
+show_report(FILE *out, const char *arf)
+{
+	static const char *keys[] = { "format", "feedback_type", "source_ip",
+		"url", "domain", "arrival_date", "reporter" };
+	json_t *o = json_loads(arf, 0, NULL), *v;
+	enum obs_kind kind;
+	size_t i;
+
+	if (o == NULL)
+		return;
+	fprintf(out, "Report:    ");
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *s;
+		char *c, *d;
+
+		if ((v = json_object_get(o, keys[i])) == NULL ||
+		    (s = json_string_value(v)) == NULL)
+			continue;
+		c = obs_canon(s, &kind);
+		d = c != NULL ? obs_defang(c, kind) : xstrdup(s);
+		fprintf(out, " %s=", keys[i]);
+		put_clean(out, d, 0);
+		free(c);
+		free(d);
+	}
+	fputc('\n', out);
+	json_decref(o);
+}
+
 static void
 show_text(FILE *out, const struct conf *conf, const struct store_ticket *t,
     const struct store_msgrow *rows, size_t n, const struct store_link *l,
@@ -373,11 +404,8 @@ show_text(FILE *out, const struct conf *conf, const struct store_ticket *t,
 			    a->content_type, (unsigned long long)a->size,
 			    a->sha256);
 		}
-		if (m->arf != NULL) {
-			fprintf(out, "Report:     ");
-			put_clean(out, m->arf, 0);
-			fputc('\n', out);
-		}
+		if (m->arf != NULL)
+			show_report(out, m->arf);
 		obs_of(obs, nobs, m->id, &j, &k);
 		if (j < k)
 			fprintf(out, "Indicators:");

@@ -36,7 +36,8 @@ while [ ! -s "$T/hport" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 PORT=$(cat "$T/hport")
 HOOK="http://127.0.0.1:$PORT/hooks/SECRET-TOKEN-42"
 
-sed -i "/^\[queue phishing\]/a handlers = hanako@example.org, taro@example.org\nwebhook = $HOOK" "$CONF"
+# hanako's key is pinned by fingerprint; taro has none configured
+sed -i "/^\[queue phishing\]/a handlers = hanako@example.org $HFPR, taro@example.org\nwebhook = $HOOK" "$CONF"
 cat >>"$CONF" <<'EOF'
 
 [route shareable]
@@ -155,6 +156,53 @@ mg outbox show "$(mg outbox list --json | jq -r '[.[] | select(.kind == "notific
 case "$(tr -d '\r' <"$T/t3.eml")" in
 *SECRET-3*|*Shareable\ but*) not_ok "encrypted: leaked to a handler without a key" ;;
 *) ok "encrypted: nothing to a handler without a key" ;;
+esac
+
+# --- a forged mail cannot choose the key a handler's notice goes to ---------
+# An attacker writes as taro@ with an Autocrypt header carrying the
+# attacker's key: the key lands in the correspondents' keyring under
+# taro's address, but notices follow only the configured fingerprints.
+X=$T/attacker
+mkdir -m 700 "$X"
+gpg --homedir "$X" --batch --passphrase '' --quick-gen-key \
+    "Taro <taro@example.org>" ed25519 sign,cert never 2>/dev/null
+XFPR=$(gpg --homedir "$X" --batch --with-colons --list-keys | awk -F: '/^fpr/ {print $10; exit}')
+gpg --homedir "$X" --batch --passphrase '' --quick-add-key "$XFPR" cv25519 encr never 2>/dev/null
+kd=$(gpg --homedir "$X" --batch --export "$XFPR" | base64 -w 72 | sed 's/^/ /')
+{
+	printf 'From: taro@example.org\nTo: csirt@example.org\nSubject: hello\n'
+	printf 'Message-ID: <forged@example.org>\n'
+	printf 'Autocrypt: addr=taro@example.org; keydata=\n%s\n' "$kd"
+	printf 'MIME-Version: 1.0\nContent-Type: text/plain\n\nhi\n'
+} >"$T/forged.eml"
+deliver "$T/forged.eml" --sender taro@example.org
+eq "forged: the key was taken for taro's address" \
+    "$(gpg --homedir "$INST/keyring" --batch --with-colons --list-keys taro@example.org 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}')" "$XFPR"
+msg reporter@example.net "Phishing again" "SECRET-4 report text" \
+    "Message-ID: <n5@example.net>" >"$T/n5.eml"
+deliver "$T/n5.eml" --sender reporter2@example.net
+outbox_settle
+mg outbox show "$(mg outbox list --json | jq -r '[.[] | select(.kind == "notification" and .recipients[0] == "taro@example.org")][-1].id')" --raw >"$T/t5.eml"
+case "$(tr -d '\r' <"$T/t5.eml")" in
+*"BEGIN PGP MESSAGE"*) not_ok "forged: taro's notice was encrypted to the attacker's key" ;;
+*SECRET-4*) not_ok "forged: report text to taro in clear" ;;
+*) ok "forged: taro still gets a notice without the report" ;;
+esac
+mg outbox show "$(mg outbox list --json | jq -r '[.[] | select(.kind == "notification" and .recipients[0] == "hanako@example.org")][-1].id')" --raw >"$T/h5.eml"
+contains "pinned: hanako's notice still decrypts with her key" \
+    "$(python3 "$top_srcdir/tests/ack_check.py" "$T/h5.eml" "$H" | jq -r .text)" "SECRET-4"
+
+# a pinned key that is not in any keyring: a notice without the report
+sed -i "s/^handlers = hanako@example.org $HFPR/handlers = hanako@example.org 0000111122223333444455556666777788889999/" "$CONF"
+msg reporter@example.net "Phishing thrice" "SECRET-5 report text" \
+    "Message-ID: <n6@example.net>" >"$T/n6.eml"
+deliver "$T/n6.eml" --sender reporter3@example.net
+outbox_settle
+mg outbox show "$(mg outbox list --json | jq -r '[.[] | select(.kind == "notification" and .recipients[0] == "hanako@example.org")][-1].id')" --raw >"$T/h6.eml"
+case "$(tr -d '\r' <"$T/h6.eml")" in
+*SECRET-5*) not_ok "missing key: report text sent" ;;
+*"without"*|*"not in this mail"*) ok "missing key: a notice without the report" ;;
+*) not_ok "missing key: no notice" ;;
 esac
 
 # --- a queue without handlers or webhook: nothing planned ------------------

@@ -66,6 +66,12 @@ contains "explain: indicators, defanged" "$out" "url=hxxps://example[.]com/login
 eq "explain: no ticket stored" "$(ntickets)" 0
 eq "explain: spool untouched" "$(find "$INST/spool" -type f | wc -l)" 0
 
+# a key in the message is not imported by a dry run
+printf 'From: keyed@example.net\nSubject: hi\nAutocrypt: addr=keyed@example.net; keydata=AAAA\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=k\n\n--k\nContent-Type: text/plain\n\nmy key\n--k\nContent-Type: application/pgp-keys\n\n-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ\n-----END PGP PUBLIC KEY BLOCK-----\n--k--\n' >"$T/key.eml"
+before=$(ls -l --time-style=+%s.%N "$INST/keyring" | md5sum)
+mg route --explain <"$T/key.eml" >/dev/null
+eq "explain: the keyring untouched" "$(ls -l --time-style=+%s.%N "$INST/keyring" | md5sum)" "$before"
+
 # --- deliver: the ticket carries the routing -----------------------------
 deliver "$T/t1.eml" --sender reporter1@example.net --recipient csirt@example.org
 eq "deliver: queue" "$(jqt CSIRT#1 .queue)" phishing
@@ -163,7 +169,27 @@ tag=$(mg ticket list --json | jq -r '.[0].tag')
 eq "x-arf: ticket in abuse" "$(jqt "$tag" .queue)" abuse
 eq "x-arf: format" "$(jqt "$tag" .messages[0].report.format)" x-arf
 eq "x-arf: no human-style acknowledgement" "$(mg outbox list --json | jq length)" "$before"
+case "$(mg ticket show "$(mg ticket list --json | jq -r '.[1].tag')" | grep -E '^(Report|Indicators):')" in
+*http://*|*https://*) not_ok "arf: text view shows a live link" ;;
+*) ok "arf: text view shows report fields defanged" ;;
+esac
 eq "dsn: not a machine report" "$(route_of "$ARF/dsn-delivery-status.eml" | cut -d' ' -f3)" "-"
+
+# a follow-up does not move its ticket: the ticket's queue decides the ack
+set_conf ack_followups yes
+msg spam@example.net "cheap pills" "buy now" "X-Spam-Flag: YES" "Message-ID: <junk1@example.net>" >"$T/j1.eml"
+deliver "$T/j1.eml" --sender spam@example.net
+jtag=$(mg ticket list --json | jq -r '.[0].tag')
+eq "junk: queue" "$(jqt "$jtag" .queue)" junk
+n0=$(mg outbox list --json | jq '[.[] | select(.kind == "ack")] | length')
+msg spam@example.net "Re: cheap pills" "more" "In-Reply-To: <junk1@example.net>" "Message-ID: <junk2@example.net>" >"$T/j2.eml"
+deliver "$T/j2.eml" --sender spam@example.net
+eq "junk: the follow-up joined it" "$(jqt "$jtag" '.messages | length')" 2
+eq "junk: no ack to a follow-up either" "$(mg outbox list --json | jq '[.[] | select(.kind == "ack")] | length')" "$n0"
+msg other@example.net "Re: same host" "Thanks." "In-Reply-To: <obs1@example.net>" "Message-ID: <f3@example.net>" >"$T/f3.eml"
+deliver "$T/f3.eml" --sender analyst@example.net
+eq "follow-up in an acked queue: acknowledged (ack_followups)" "$(mg outbox list --json | jq '[.[] | select(.kind == "ack")] | length')" "$((n0 + 1))"
+set_conf ack_followups no
 
 # --- ticket set and its audit trail ------------------------------------------
 out=$(mg ticket set CSIRT#1 queue=incident type=intrusions/application-compromise tlp=amber priority=urgent status=triage owner=alice)

@@ -84,11 +84,12 @@ classify(const struct routing *r, const char *raw, const char *rcpt,
 	"\n" body "\n"
 
 static const char rules[] =
-	"[queue ics]\nhandlers = a@example.org, B@Example.ORG\n"
+	"[queue ics]\nhandlers = a@example.org, B@Example.ORG 0123 4567 89ab "
+	"CDEF 0123  4567 89AB CDEF 0123 4567\n"
 	"  c@example.org\nwebhook = https://chat.example.org/hooks/x\n\n"
 	"[route plus]\nrecipient = *+ics@*\nqueue = ics\n"
 	"type = intrusions/burglary\npriority = urgent\ntlp = red\n\n"
-	"[route both]\nheader = X-Sensor|X-Probe: ^s[0-9]+$\n"
+	"[route both]\nheader = X-Sensor | X-Probe : ^s[0-9]+$\n"
 	"subject = ^alert\nqueue = ics\n\n"
 	"[route words]\nkeywords = DoS, 情報漏えい, CVE-\nqueue = incident\n"
 	"type = availability/dos\n\n"
@@ -168,6 +169,11 @@ test_first_match_and_actions(void **state)
 	assert_int_equal(q->nhandlers, 3);
 	assert_string_equal(q->handlers[1], "b@example.org");
 	assert_string_equal(q->handlers[2], "c@example.org");
+	/* a key only where the configuration pins one */
+	assert_null(q->handler_keys[0]);
+	assert_string_equal(q->handler_keys[1],
+	    "0123456789ABCDEF0123456789ABCDEF01234567");
+	assert_null(q->handler_keys[2]);
 	assert_string_equal(q->webhook, "https://chat.example.org/hooks/x");
 	route_free(&r);
 	assert_null(r);
@@ -224,6 +230,8 @@ test_match_limit(void **state)
 	strcpy(raw + 12 + n, "!\n");
 	classify(r, raw, "", &o);
 	assert_null(o.rule);		/* gave up: not matched, not hung */
+	assert_int_equal(o.gave_up, 1);
+	assert_non_null(strstr(o.why, "gave up at the match limit"));
 	free(raw);
 	route_free(&r);
 	conf_free(&c);
@@ -249,6 +257,10 @@ test_bad_rules(void **state)
 		{ "[route A]\nqueue = junk\n", "names are" },
 		{ "[queue q]\nhandlers = nobody\n", "not an address" },
 		{ "[queue q]\nwebhook = ftp://x/\n", "http://" },
+		{ "[queue q]\nhandlers = a@example.org 0123\n", "40 (or 64)" },
+		{ "[queue q]\nhandlers = a@example.org KEY\n", "not a key" },
+		{ "[route a]\nheader = A||B: x\nqueue = junk\n", "empty name" },
+		{ "[route a]\nheader = : x\nqueue = junk\n", "Name: expression" },
 		{ "[queue q]\nsize = 3\n", "unknown key" },
 		{ "[routes a]\nqueue = junk\n", "unknown section" },
 	};
@@ -273,6 +285,28 @@ test_bad_rules(void **state)
 		assert_null(r);
 		conf_free(&c);
 	}
+}
+
+/* a hook URL carries its token: an error never quotes it */
+static void
+test_webhook_errors(void **state)
+{
+	struct routing *r;
+	struct conf *c = NULL;
+	struct mg_err err;
+
+	(void)state;
+	assert_int_equal(load("[queue q]\nwebhook = \"https://hooks.example/"
+	    "T0/SECRET\"\n", &r, &c, &err), -1);
+	assert_null(strstr(err.msg, "SECRET"));
+	assert_non_null(strstr(err.msg, "[queue q] webhook"));
+	conf_free(&c);
+	/* empty: no webhook */
+	assert_int_equal(load("[queue phishing]\nwebhook =\n", &r, &c, &err),
+	    0);
+	assert_null(route_queue(r, "phishing")->webhook);
+	route_free(&r);
+	conf_free(&c);
 }
 
 static void
@@ -336,6 +370,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bad_rules, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_default_rules_load, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_webhook_errors, setup,
 		    teardown),
 		cmocka_unit_test(test_vocabularies),
 	};

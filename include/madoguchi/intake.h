@@ -68,10 +68,12 @@ struct intake_msg {
  * need; the caller closes it), read any ARF/X-ARF report, pull out the
  * observables and route it for recipient.  -1 only when the crypto engine
  * was needed and is down (MG_ERR_TEMP).  Free with intake_msg_free.
+ * INTAKE_DRY: keys the message carries are not imported.
  */
+#define INTAKE_DRY	0x01
 int	intake_read(const struct conf *conf, const char *raw, size_t len,
-	    const char *recipient, struct pgp **pgp, struct intake_msg *im,
-	    struct mg_err *err);
+	    const char *recipient, int flags, struct pgp **pgp,
+	    struct intake_msg *im, struct mg_err *err);
 void	intake_msg_free(struct intake_msg *im);
 
 /*

@@ -93,7 +93,7 @@ struct mime_crypto {
 	int	(*verify_opaque)(void *ctx, const char *in, size_t len,
 		    struct buf *out, struct pgp_sig *res, struct mg_err *err);
 	int	(*import_keys)(void *ctx, const char *data, size_t len,
-		    const char *addr, struct mg_err *err);
+		    const char *addr, struct mg_err *err);	/* may be NULL */
 };
 
 struct mime_msg {

@@ -19,7 +19,6 @@
 #include "madoguchi/err.h"
 
 struct conf;
-struct intake_msg;
 struct pgp;
 struct route_queue;
 struct spool_meta;
@@ -33,8 +32,16 @@ struct store_outbox;
  */
 int	notify_plan(struct store *st, const struct conf *conf,
 	    const struct route_queue *q, const struct spool_meta *meta,
-	    const struct intake_msg *im, int64_t ticket, int *mails_r,
+	    int64_t ticket, int *mails_r,
 	    int64_t *webhook_r, struct mg_err *err);
+
+/*
+ * notify_hook_body - the JSON a webhook posts for ticket, from what the
+ * store holds now: planned with the ticket, made again before each try,
+ * so a TLP raised in between keeps the subject out.  Malloc'ed.
+ */
+int	notify_hook_body(const struct conf *conf, struct store *st,
+	    int64_t ticket, char **json_r, size_t *len_r, struct mg_err *err);
 
 /* notify_compose - the mail of planned row o (kind "notification") */
 int	notify_compose(const struct conf *conf, struct store *st,

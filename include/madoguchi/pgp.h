@@ -138,6 +138,14 @@ int	pgp_key_for(struct pgp *p, const char *addr, char fpr_r[PGP_FPR_MAX],
 	    struct mg_err *err);
 
 /*
+ * pgp_key_usable - is the key with this full fingerprint (in the team
+ * home or the keyring) there and able to encrypt (not revoked, expired or
+ * disabled)?  1, 0, -1 (MG_ERR_TEMP).  For keys an administrator pinned
+ * by fingerprint, such as handlers' keys: no user ID is consulted.
+ */
+int	pgp_key_usable(struct pgp *p, const char *fpr, struct mg_err *err);
+
+/*
  * pgp_team_keygen - create the team key in home: an ed25519 primary key
  * for signing and certifying, a cv25519 subkey for encryption, user ID
  * uid, no passphrase (protect it later with gpg --passwd if wanted).

@@ -32,6 +32,7 @@ struct routing;
 struct route_queue {
 	char	 *name;
 	char	**handlers;	/* addresses told of each new ticket */
+	char	**handler_keys;	/* each one's pinned key fingerprint, or NULL */
 	size_t	  nhandlers;
 	char	 *webhook;	/* URL, or NULL */
 	int	  ack;		/* reporters are acknowledged */
@@ -53,6 +54,7 @@ struct route_out {
 	const char	*tlp;		/* "TLP:AMBER", or NULL */
 	int		 ack;		/* 0: no acknowledgement */
 	char		 why[ROUTE_WHY_MAX];	/* what matched, one line */
+	int		 gave_up;	/* expressions stopped by the match limit */
 };
 
 int	route_load(const struct conf *conf, struct routing **r_r,
