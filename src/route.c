@@ -16,6 +16,9 @@
 #include <string.h>
 #include <strings.h>
 #include <pcre2.h>
+#ifdef HAVE_VALGRIND_VALGRIND_H
+#include <valgrind/valgrind.h>
+#endif
 
 #include "madoguchi/arf.h"
 #include "madoguchi/buf.h"
@@ -233,8 +236,12 @@ rx_compile(struct rx *x, const char *field, const char *src,
 		    "%zu: %s", (size_t)off, (char *)msg);
 		return bad(err, s, key, "%s", why);
 	}
-	/* JIT is an optimisation: where it is refused, the interpreter runs */
-	(void)pcre2_jit_compile(x->re, PCRE2_JIT_COMPLETE);
+	/* JIT is an optimisation: where it is refused, the interpreter runs;
+	 * under valgrind, whose memcheck misreads JIT code, it is skipped */
+#ifdef HAVE_VALGRIND_VALGRIND_H
+	if (!RUNNING_ON_VALGRIND)
+#endif
+		(void)pcre2_jit_compile(x->re, PCRE2_JIT_COMPLETE);
 	x->field = field != NULL ? xstrdup(field) : NULL;
 	x->src = xstrdup(src);
 	return 0;
