@@ -133,6 +133,7 @@ eq "find: not an indicator is a usage error" $? 2
 # --- ARF and X-ARF --------------------------------------------------------
 # typed by the report's own type; real robots' reports from the corpus too
 AB=$CORPUS/abuseio
+SI=$CORPUS/sisimai/bsd
 while read -r f want; do
 	eq "machine report: ${f##*/}" "$(route_of "$f")" "$want"
 done <<EOF
@@ -150,7 +151,15 @@ $AB/netcraft/Netcraft_Example_1.eml abuse malicious-code/infected-system machine
 $AB/netcraft/Netcraft_Example_3.eml abuse fraud/phishing machine-phishing
 $AB/cleanmx/Cleanmx_Example_1.eml abuse information-gathering/scanner machine-scan
 $AB/blocklistde/Blocklistde_Example_1.eml abuse abusive-content/spam machine-reports
+$SI/arf-01.eml abuse abusive-content/spam machine-reports
+$SI/arf-11.eml abuse abusive-content/spam machine-reports
+$SI/arf-12.eml abuse abusive-content/spam machine-opt-out
+$SI/arf-14.eml abuse abusive-content/spam machine-reports
+$SI/arf-18.eml abuse fraud/masquerade machine-auth-failure
+$SI/arf-22.eml abuse abusive-content/spam spam-words
+$SI/arf-25.eml abuse abusive-content/spam machine-reports
 EOF
+eq "opt-out: low priority" "$(mg route --explain --json <"$SI/arf-12.eml" | jq -r .priority)" low
 obs=$(mg route --explain --json <"$AB/netcraft/Netcraft_Example_3.eml" | jq -r '[.observables[] | .kind + "=" + .value] | join(" ")')
 contains "x-arf: the reported URL is an indicator" "$obs" "url=http://customer1.tld/ints.cancellation.form.your.pc.is.now.connected/"
 obs=$(mg route --explain --json <"$AB/blocklistde/Blocklistde_Example_1.eml" | jq -r '[.observables[] | .kind + "=" + .value] | join(" ")')
