@@ -24,18 +24,17 @@
 #define CAUSE_NOTE	"notify:"	/* + spool id ":" key or "-" ":" handler */
 #define CAUSE_HOOK	"webhook:"	/* + spool id */
 
-int
-notify_hook_body(const struct conf *conf, struct store *st, int64_t ticket,
-    char **json_r, size_t *len_r, struct mg_err *err)
+/* hook_body - the JSON for ticket, opened by the message of spool_id */
+static int
+hook_body(const struct conf *conf, struct store *st, int64_t ticket,
+    const char *spool_id, char **json_r, size_t *len_r, struct mg_err *err)
 {
 	struct store_ticket t;
-	struct store_msgrow *rows = NULL;
-	const struct store_message *rep = NULL;
+	struct store_msgrow rep;
 	const char *subject = NULL;
 	char tag[TAG_MAX], when[32], *text;
-	size_t n = 0;
 	json_t *o;
-	int r;
+	int r, have;
 
 	*json_r = NULL;
 	memset(&t, 0, sizeof(t));
@@ -45,18 +44,16 @@ notify_hook_body(const struct conf *conf, struct store *st, int64_t ticket,
 			    (long long)ticket);
 		return -1;
 	}
-	if (store_ticket_messages(st, ticket, &rows, &n, err) != 0) {
+	if ((have = store_message_get(st, spool_id, &rep, err)) < 0) {
 		store_ticket_clear(&t);
 		return -1;
 	}
-	if (n > 0)
-		rep = &rows[0].m;	/* the report that opened it */
 	/* the subject only as the ticket's label allows now, and never one
 	 * that arrived encrypted (it may be a protected header) */
-	if (rep != NULL && !rep->encrypted && route_tlp_shareable(t.tlp))
-		subject = rep->subject;
+	if (have && !rep.m.encrypted && route_tlp_shareable(t.tlp))
+		subject = rep.m.subject;
 	tag_format(conf->team_tag, ticket, tag);
-	util_time_iso(rep != NULL ? rep->received : t.created, when);
+	util_time_iso(have ? rep.m.received : t.created, when);
 	text = xasprintf("%s: new report in queue %s (%s, %s)%s%s%s",
 	    tag, t.queue, t.type ? t.type : "unclassified",
 	    t.tlp ? t.tlp : "no TLP", subject ? ": \"" : "",
@@ -73,21 +70,35 @@ notify_hook_body(const struct conf *conf, struct store *st, int64_t ticket,
 	json_object_set_new(o, "tlp", t.tlp ? json_string(t.tlp) :
 	    json_null());
 	json_object_set_new(o, "received", json_string(when));
-	json_object_set_new(o, "encrypted", json_boolean(rep != NULL &&
-	    rep->encrypted));
+	json_object_set_new(o, "encrypted", json_boolean(have &&
+	    rep.m.encrypted));
 	if (subject != NULL)
 		json_object_set_new(o, "subject", json_string(subject));
 	*json_r = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	free(text);
 	store_ticket_clear(&t);
-	store_msgrows_free(rows, n);
+	store_msgrow_clear(&rep);
 	if (*json_r == NULL) {
 		mg_err_set(err, MG_ERR_PERM, "webhook body: not UTF-8");
 		return -1;
 	}
 	*len_r = strlen(*json_r);
 	return 0;
+}
+
+int
+notify_hook_body(const struct conf *conf, struct store *st,
+    const struct store_outbox *o, char **json_r, size_t *len_r,
+    struct mg_err *err)
+{
+	if (strncmp(o->cause, CAUSE_HOOK, strlen(CAUSE_HOOK)) != 0) {
+		mg_err_set(err, MG_ERR_PERM, "outbox %lld: not a webhook",
+		    (long long)o->id);
+		return -1;
+	}
+	return hook_body(conf, st, o->ticket, o->cause + strlen(CAUSE_HOOK),
+	    json_r, len_r, err);
 }
 
 int
@@ -126,7 +137,7 @@ notify_plan(struct store *st, const struct conf *conf,
 		free(cause);
 		return r < 0 ? -1 : 0;
 	}
-	if (notify_hook_body(conf, st, ticket, &json, &len, err) != 0) {
+	if (hook_body(conf, st, ticket, meta->id, &json, &len, err) != 0) {
 		free(cause);
 		if (err->cls != MG_ERR_PERM)
 			return -1;
@@ -187,14 +198,13 @@ notify_compose(const struct conf *conf, struct store *st, struct pgp *pgp,
 {
 	struct store_ticket t;
 	struct store_msgrow in;
-	struct store_message sm;
+	struct store_sent sent;
 	struct compose_msg cm;
 	struct tmpl_vars v;
 	struct buf raw, body;
 	char tag[TAG_MAX], received[32], key[PGP_FPR_MAX], sid[80];
 	char msgid[COMPOSE_ID_MAX], *subject = NULL, *text = NULL;
 	const char *p, *colon, *kend;
-	int64_t mid;
 	int r, rc = -1, enc;
 
 	memset(&in, 0, sizeof(in));
@@ -264,32 +274,18 @@ notify_compose(const struct conf *conf, struct store *st, struct pgp *pgp,
 	    msgid, err) != 0)
 		goto out;
 
-	if (store_begin(st, err) != 0)
-		goto out;
-	memset(&sm, 0, sizeof(sm));
-	sm.ticket = o->ticket;
-	sm.direction = "out";
-	sm.kind = "notification";
-	sm.message_id = msgid;
-	sm.from_addr = conf->team_address;
-	sm.from_name = conf->team_name;
-	sm.subject = subject;
-	sm.date = cm.date;
-	sm.received = cm.date;
-	sm.env_recipient = o->rcpt;
-	sm.encrypted = enc;
-	sm.signature = "good";
-	sm.signer = conf->team_key;
-	sm.flags = "";
+	sent.kind = "notification";
+	sent.message_id = msgid;
+	sent.from_addr = conf->team_address;
+	sent.from_name = conf->team_name;
+	sent.subject = subject;
 	/* what the handler got, minus the report it may quote */
-	sm.body = text;
-	sm.size = raw.len;
-	if (store_outbox_composed(st, o->id, msgid, "", raw.data, raw.len,
-	    cm.date, err) != 0 || store_add_message(st, &sm, &mid, err) != 0 ||
-	    store_commit(st, err) != 0) {
-		store_rollback(st);
+	sent.body = text;
+	sent.signer = conf->team_key;
+	sent.date = cm.date;
+	sent.encrypted = enc;
+	if (store_outbox_record(st, o, &sent, raw.data, raw.len, err) != 0)
 		goto out;
-	}
 	rc = 0;
 out:
 	store_ticket_clear(&t);

@@ -29,6 +29,7 @@
 
 #include "madoguchi/buf.h"
 #include "madoguchi/observe.h"
+#include "madoguchi/util.h"
 #include "madoguchi/xalloc.h"
 
 #define V6_TEXT_MAX	45	/* longest IPv6 text, INET6_ADDRSTRLEN - 1 */
@@ -266,19 +267,6 @@ cb_put_lc(struct cbuf *b, const unsigned char *p, size_t len)
  * Folding.
  */
 
-/* fullwidth - U+FF01..U+FF5E at p[i] as its ASCII twin, or -1 */
-static int
-fullwidth(const unsigned char *p, size_t len, size_t i)
-{
-	if (i + 2 >= len || p[i] != 0xef)
-		return -1;
-	if (p[i + 1] == 0xbc && p[i + 2] >= 0x81 && p[i + 2] <= 0xbf)
-		return p[i + 2] - 0x81 + 0x21;
-	if (p[i + 1] == 0xbd && p[i + 2] >= 0x80 && p[i + 2] <= 0x9e)
-		return p[i + 2] - 0x80 + 0x60;
-	return -1;
-}
-
 /* full_stop - U+3002 or U+FF61 at p[i] */
 static int
 full_stop(const unsigned char *p, size_t len, size_t i)
@@ -352,12 +340,12 @@ fold(const char *text, size_t len, size_t *n_r)
 	int			 c;
 
 	while (i < len) {
-		if ((c = fullwidth(p, len, i)) >= 0) {
+		if ((c = util_fullwidth(p, len, i)) >= 0) {
 			t[o++] = (unsigned char)c;
 			i += 3;
 		} else if (full_stop(p, len, i) && o > 0 &&
 		    is_alnum(t[o - 1]) && i + 3 < len &&
-		    (is_alnum(p[i + 3]) || is_alnum(fullwidth(p, len,
+		    (is_alnum(p[i + 3]) || is_alnum(util_fullwidth(p, len,
 		    i + 3)))) {
 			t[o++] = '.';
 			i += 3;
@@ -1273,6 +1261,19 @@ obs_kind_name(enum obs_kind kind)
 	if ((unsigned)kind >= OBS_KIND_COUNT)
 		return "unknown";
 	return kind_names[kind];
+}
+
+int
+obs_kind_parse(const char *name, enum obs_kind *kind_r)
+{
+	int k;
+
+	for (k = 0; k < OBS_KIND_COUNT; k++)
+		if (strcmp(kind_names[k], name) == 0) {
+			*kind_r = (enum obs_kind)k;
+			return 0;
+		}
+	return -1;
 }
 
 void

@@ -39,7 +39,7 @@ fresh(const struct conf *conf, struct store *st, struct store_outbox *o)
 
 	mg_err_clear(&e);
 	if (o->ticket == 0 ||
-	    notify_hook_body(conf, st, o->ticket, &json, &len, &e) != 0)
+	    notify_hook_body(conf, st, o, &json, &len, &e) != 0)
 		return;
 	free(o->raw);
 	o->raw = json;

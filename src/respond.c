@@ -169,13 +169,12 @@ compose_ack(const struct conf *conf, struct store *st, struct pgp *pgp,
 {
 	struct store_ticket t;
 	struct store_msgrow in;
-	struct store_message sm;
+	struct store_sent sent;
 	struct compose_msg cm;
 	struct tmpl_vars v;
 	struct buf raw;
 	char tag[TAG_MAX], received[32], key[PGP_FPR_MAX];
 	char msgid[COMPOSE_ID_MAX], *subject = NULL, *body = NULL;
-	int64_t mid;
 	int r, rc = -1;
 
 	memset(&in, 0, sizeof(in));
@@ -226,33 +225,17 @@ compose_ack(const struct conf *conf, struct store *st, struct pgp *pgp,
 	    msgid, err) != 0)
 		goto out;
 
-	if (store_begin(st, err) != 0)
+	sent.kind = "ack";
+	sent.message_id = msgid;
+	sent.from_addr = conf->team_address;
+	sent.from_name = conf->team_name;
+	sent.subject = subject;
+	sent.body = body;
+	sent.signer = conf->team_key;
+	sent.date = cm.date;
+	sent.encrypted = r == 1;
+	if (store_outbox_record(st, o, &sent, raw.data, raw.len, err) != 0)
 		goto out;
-	memset(&sm, 0, sizeof(sm));
-	sm.ticket = o->ticket;
-	sm.direction = "out";
-	sm.kind = "ack";
-	sm.message_id = msgid;
-	sm.from_addr = conf->team_address;
-	sm.from_name = conf->team_name;
-	sm.subject = subject;
-	sm.date = cm.date;
-	sm.received = cm.date;
-	sm.env_sender = NULL;
-	sm.env_recipient = o->rcpt;
-	sm.encrypted = r == 1;
-	sm.signature = "good";
-	sm.signer = conf->team_key;
-	sm.flags = "";
-	sm.body = body;
-	sm.size = raw.len;
-	/* RFC 3834 section 3.3: automatic mail goes out from the null sender */
-	if (store_outbox_composed(st, o->id, msgid, "", raw.data, raw.len,
-	    cm.date, err) != 0 || store_add_message(st, &sm, &mid, err) != 0 ||
-	    store_commit(st, err) != 0) {
-		store_rollback(st);
-		goto out;
-	}
 	rc = 0;
 out:
 	store_ticket_clear(&t);

@@ -354,16 +354,14 @@ yesno(const char *v, int *r)
 	return 0;
 }
 
+/* queue_add - the queue called name, declared now if it is new */
 static struct route_queue *
-queue_get(struct routing *r, const char *name, int create)
+queue_add(struct routing *r, const char *name)
 {
-	size_t i;
+	const struct route_queue *q = route_queue(r, name);
 
-	for (i = 0; i < r->nqueues; i++)
-		if (strcmp(r->queues[i].name, name) == 0)
-			return &r->queues[i];
-	if (!create)
-		return NULL;
+	if (q != NULL)
+		return (struct route_queue *)q;	/* r is ours to change */
 	r->queues = xrealloc(r->queues, (r->nqueues + 1) * sizeof(*r->queues));
 	memset(&r->queues[r->nqueues], 0, sizeof(*r->queues));
 	r->queues[r->nqueues].name = xstrdup(name);
@@ -418,7 +416,7 @@ static int
 load_queue(struct routing *r, const struct conf_section *s,
     struct mg_err *err)
 {
-	struct route_queue *q = queue_get(r, s->name, 1);
+	struct route_queue *q = queue_add(r, s->name);
 	size_t i, j;
 
 	for (i = 0; i < s->nkv; i++) {
@@ -502,7 +500,7 @@ load_rule(struct routing *r, const struct conf_section *s,
 				goto out;
 			}
 		} else if (strcmp(k, "queue") == 0) {
-			const struct route_queue *q = queue_get(r, v, 0);
+			const struct route_queue *q = route_queue(r, v);
 
 			if (q == NULL) {
 				bad(err, s, k, "no queue \"%s\" (declare it "
@@ -558,7 +556,7 @@ route_load(const struct conf *conf, struct routing **r_r, struct mg_err *err)
 	size_t i;
 
 	for (i = 0; i < NELEM(builtin_queues); i++)
-		queue_get(r, builtin_queues[i].name, 1)->ack =
+		queue_add(r, builtin_queues[i].name)->ack =
 		    builtin_queues[i].ack;
 	/* queues first: a rule may name a queue declared after it */
 	for (i = 0; i < conf->nsects; i++)

@@ -660,26 +660,24 @@ load_attachments(struct store *st, struct store_msgrow *r, struct mg_err *err)
 	return 0;
 }
 
-int
-store_ticket_messages(struct store *st, int64_t id,
-    struct store_msgrow **rows_r, size_t *n_r, struct mg_err *err)
+#define MESSAGE_COLS "SELECT id, ticket_id, spool_id, direction, kind, " \
+	"message_id, from_addr, from_name, subject, date, received, " \
+	"envelope_sender, envelope_recipient, encrypted, signature, signer, " \
+	"flags, body, size, arf FROM message "
+
+/* read_messages - the rows s selects (MESSAGE_COLS), with attachments */
+static int
+read_messages(struct store *st, sqlite3_stmt *s, struct store_msgrow **rows_r,
+    size_t *n_r, struct mg_err *err)
 {
 	struct store_msgrow *rows = NULL;
-	sqlite3_stmt *s;
 	size_t n = 0, cap = 0, i;
 	int rc;
 
-	if (prep(st, "SELECT id, spool_id, direction, kind, message_id, "
-	    "from_addr, from_name, subject, date, received, envelope_sender, "
-	    "envelope_recipient, encrypted, signature, signer, flags, body, "
-	    "size, arf FROM message WHERE ticket_id = ?1 ORDER BY received, id",
-	    &s, err) != 0)
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct store_msgrow *r;
-		static const int strcol[] = { 1, 2, 3, 4, 5, 6, 7, 10, 11, 13,
-			14, 15, 16, 18 };
+		static const int strcol[] = { 2, 3, 4, 5, 6, 7, 8, 11, 12, 14,
+			15, 16, 17, 19 };
 
 		if (n == cap) {
 			cap = cap ? cap * 2 : 8;
@@ -690,7 +688,7 @@ store_ticket_messages(struct store *st, int64_t id,
 		for (i = 0; i < sizeof(strcol) / sizeof(strcol[0]); i++)
 			r->strs[i] = col_str(s, strcol[i]);
 		r->m.id = sqlite3_column_int64(s, 0);
-		r->m.ticket = id;
+		r->m.ticket = sqlite3_column_int64(s, 1);
 		r->m.spool_id = r->strs[0];
 		r->m.direction = r->strs[1];
 		r->m.kind = r->strs[2];
@@ -698,16 +696,16 @@ store_ticket_messages(struct store *st, int64_t id,
 		r->m.from_addr = r->strs[4];
 		r->m.from_name = r->strs[5];
 		r->m.subject = r->strs[6];
-		r->m.date = (time_t)sqlite3_column_int64(s, 8);
-		r->m.received = (time_t)sqlite3_column_int64(s, 9);
+		r->m.date = (time_t)sqlite3_column_int64(s, 9);
+		r->m.received = (time_t)sqlite3_column_int64(s, 10);
 		r->m.env_sender = r->strs[7];
 		r->m.env_recipient = r->strs[8];
-		r->m.encrypted = sqlite3_column_int(s, 12);
+		r->m.encrypted = sqlite3_column_int(s, 13);
 		r->m.signature = r->strs[9];
 		r->m.signer = r->strs[10];
 		r->m.flags = r->strs[11];
 		r->m.body = r->strs[12];
-		r->m.size = (uint64_t)sqlite3_column_int64(s, 17);
+		r->m.size = (uint64_t)sqlite3_column_int64(s, 18);
 		r->m.arf = r->strs[13];
 	}
 	sqlite3_finalize(s);
@@ -724,6 +722,19 @@ store_ticket_messages(struct store *st, int64_t id,
 fail:
 	store_msgrows_free(rows, n);
 	return -1;
+}
+
+int
+store_ticket_messages(struct store *st, int64_t id,
+    struct store_msgrow **rows_r, size_t *n_r, struct mg_err *err)
+{
+	sqlite3_stmt *s;
+
+	if (prep(st, MESSAGE_COLS "WHERE ticket_id = ?1 ORDER BY received, id",
+	    &s, err) != 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	return read_messages(st, s, rows_r, n_r, err);
 }
 
 void
@@ -1046,25 +1057,59 @@ store_message_get(struct store *st, const char *spool_id,
     struct store_msgrow *row, struct mg_err *err)
 {
 	struct store_msgrow *rows = NULL;
-	int64_t ticket = 0;
-	size_t n = 0, i;
-	int r;
+	sqlite3_stmt *s;
+	size_t n = 0;
 
 	memset(row, 0, sizeof(*row));
-	if ((r = store_message_ticket(st, spool_id, &ticket, err)) != 1)
-		return r;
-	if (store_ticket_messages(st, ticket, &rows, &n, err) != 0)
+	if (prep(st, MESSAGE_COLS "WHERE spool_id = ?1", &s, err) != 0)
 		return -1;
-	r = 0;
-	for (i = 0; i < n; i++)
-		if (rows[i].m.spool_id != NULL &&
-		    strcmp(rows[i].m.spool_id, spool_id) == 0 && r == 0) {
-			*row = rows[i];
-			memset(&rows[i], 0, sizeof(rows[i]));
-			r = 1;
-		}
-	store_msgrows_free(rows, n);
-	return r;
+	bind_text(s, 1, spool_id);
+	if (read_messages(st, s, &rows, &n, err) != 0)
+		return -1;
+	if (n == 0) {
+		free(rows);
+		return 0;
+	}
+	*row = rows[0];		/* spool_id is unique: one row at most */
+	free(rows);
+	return 1;
+}
+
+int
+store_outbox_record(struct store *st, const struct store_outbox *o,
+    const struct store_sent *sent, const void *raw, size_t len,
+    struct mg_err *err)
+{
+	struct store_message m;
+	int64_t mid;
+
+	memset(&m, 0, sizeof(m));
+	m.ticket = o->ticket;
+	m.direction = "out";
+	m.kind = sent->kind;
+	m.message_id = sent->message_id;
+	m.from_addr = sent->from_addr;
+	m.from_name = sent->from_name;
+	m.subject = sent->subject;
+	m.date = sent->date;
+	m.received = sent->date;
+	m.env_recipient = o->rcpt;
+	m.encrypted = sent->encrypted;
+	m.signature = "good";
+	m.signer = sent->signer;
+	m.flags = "";
+	m.body = sent->body;
+	m.size = len;
+	if (store_begin(st, err) != 0)
+		return -1;
+	/* RFC 3834 section 3.3: automatic mail goes out from the null sender */
+	if (store_outbox_composed(st, o->id, sent->message_id, "", raw, len,
+	    sent->date, err) != 0 || store_add_message(st, &m, &mid, err) != 0 ||
+	    store_commit(st, err) != 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -363,11 +363,25 @@ util_addr_norm(const char *addr)
 	return util_str_lower(xstrndup(b, (size_t)(e - b)));
 }
 
+int
+util_fullwidth(const unsigned char *p, size_t len, size_t i)
+{
+	if (i + 2 >= len || p[i] != 0xef)
+		return -1;
+	if (p[i + 1] == 0xbc && p[i + 2] >= 0x81 && p[i + 2] <= 0xbf)
+		return p[i + 2] - 0x81 + 0x21;
+	if (p[i + 1] == 0xbd && p[i + 2] >= 0x80 && p[i + 2] <= 0x9e)
+		return p[i + 2] - 0x80 + 0x60;
+	return -1;
+}
+
 char *
 util_fold_width(const char *s, size_t len, size_t *len_r)
 {
-	const unsigned char *p = (const unsigned char *)s, *e = p + len;
+	const unsigned char *p = (const unsigned char *)s;
 	char *out, *o;
+	size_t i = 0;
+	int c;
 
 	/* the common case, ASCII or no full-width form: no copy */
 	if (memmem(s, len, "\xef\xbc", 2) == NULL &&
@@ -375,26 +389,16 @@ util_fold_width(const char *s, size_t len, size_t *len_r)
 	    memmem(s, len, "\xe3\x80\x80", 3) == NULL)
 		return NULL;
 	o = out = xmalloc(len + 1);
-	while (p < e) {
-		unsigned cp;
-
-		if (e - p >= 3 && p[0] == 0xef && (p[1] == 0xbc || p[1] == 0xbd) &&
-		    (p[2] & 0xc0) == 0x80) {
-			/* U+FF01..U+FF5E are ASCII 0x21..0x7E, shifted */
-			cp = ((unsigned)(p[1] & 0x3f) << 6) | (p[2] & 0x3f);
-			cp |= 0xf000;
-			if (cp >= 0xff01 && cp <= 0xff5e) {
-				*o++ = (char)(cp - 0xff01 + 0x21);
-				p += 3;
-				continue;
-			}
-		} else if (e - p >= 3 && p[0] == 0xe3 && p[1] == 0x80 &&
-		    p[2] == 0x80) {
+	while (i < len) {
+		if ((c = util_fullwidth(p, len, i)) >= 0) {
+			*o++ = (char)c;
+			i += 3;
+		} else if (i + 2 < len && p[i] == 0xe3 && p[i + 1] == 0x80 &&
+		    p[i + 2] == 0x80) {
 			*o++ = ' ';	/* the ideographic space */
-			p += 3;
-			continue;
-		}
-		*o++ = (char)*p++;
+			i += 3;
+		} else
+			*o++ = (char)p[i++];
 	}
 	*o = '\0';
 	*len_r = (size_t)(o - out);

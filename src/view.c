@@ -12,6 +12,7 @@
 #include "madoguchi/charset.h"
 #include "madoguchi/conf.h"
 #include "madoguchi/spool.h"
+#include "madoguchi/intake.h"
 #include "madoguchi/observe.h"
 #include "madoguchi/send.h"
 #include "madoguchi/store.h"
@@ -131,6 +132,19 @@ obs_of(const struct store_obs *obs, size_t nobs, int64_t id, size_t *from,
 	*to = i;
 }
 
+/* stored_defang - a stored observable as shown: defanged by its kind */
+static char *
+stored_defang(const struct store_obs *o)
+{
+	enum obs_kind k;
+
+	/* a kind this program does not know: shown as a domain would be,
+	 * so that no dot of it stays clickable */
+	if (obs_kind_parse(o->kind, &k) != 0)
+		k = OBS_DOMAIN;
+	return obs_defang(o->value, k);
+}
+
 static int
 obs_of_any(const struct store_obs *obs, size_t nobs, int64_t id)
 {
@@ -144,14 +158,11 @@ static json_t *
 obs_json(const struct store_obs *o)
 {
 	json_t *j = json_object();
-	enum obs_kind k;
-	char *d = obs_canon(o->value, &k);
-	char *def = obs_defang(o->value, d != NULL ? k : OBS_DOMAIN);
+	char *def = stored_defang(o);
 
 	json_object_set_new(j, "kind", js(o->kind));
 	json_object_set_new(j, "value", js(o->value));
 	json_object_set_new(j, "defanged", js(def));
-	free(d);
 	free(def);
 	return j;
 }
@@ -410,14 +421,10 @@ show_text(FILE *out, const struct conf *conf, const struct store_ticket *t,
 		if (j < k)
 			fprintf(out, "Indicators:");
 		for (; j < k; j++) {
-			enum obs_kind kind;
-			char *c = obs_canon(obs[j].value, &kind);
-			char *d = obs_defang(obs[j].value, c ? kind : OBS_DOMAIN);
+			char *d = stored_defang(&obs[j]);
 
-			fprintf(out, " %s", obs[j].kind);
-			fputc('=', out);
+			fprintf(out, " %s=", obs[j].kind);
 			put_clean(out, d, 0);
-			free(c);
 			free(d);
 		}
 		if (nobs > 0 && obs_of_any(obs, nobs, m->id))
@@ -643,5 +650,103 @@ view_outbox_show(FILE *out, const struct conf *conf,
 	fputs("\n\n", out);
 	put_clean(out, o->raw != NULL ? o->raw : "", 1);
 	fputc('\n', out);
+	return 0;
+}
+
+int
+view_route_explain(FILE *out, const struct intake_msg *im, int json)
+{
+	const struct route_out *ro = &im->route;
+	size_t i;
+
+	if (json) {
+		json_t *o = json_object(), *ob = json_array();
+
+		json_object_set_new(o, "queue", js(ro->queue));
+		json_object_set_new(o, "type", js(ro->type));
+		json_object_set_new(o, "priority", js(ro->priority));
+		json_object_set_new(o, "tlp", js(ro->tlp));
+		json_object_set_new(o, "ack", json_boolean(ro->ack));
+		json_object_set_new(o, "rule", js(ro->rule));
+		json_object_set_new(o, "why", js(ro->why));
+		json_object_set_new(o, "report", js(im->arf.format != ARF_NONE ?
+		    arf_format_name(im->arf.format) : NULL));
+		for (i = 0; i < im->obs.n; i++) {
+			json_t *x = json_object();
+
+			json_object_set_new(x, "kind",
+			    js(obs_kind_name(im->obs.v[i].kind)));
+			json_object_set_new(x, "value", js(im->obs.v[i].value));
+			json_array_append_new(ob, x);
+		}
+		json_object_set_new(o, "observables", ob);
+		return dump(out, o);
+	}
+	fprintf(out, "queue:     %s\ntype:      %s\npriority:  %s\n"
+	    "tlp:       %s\nack:       %s\nrule:      %s\nwhy:       ",
+	    ro->queue, ro->type ? ro->type : "-",
+	    ro->priority ? ro->priority : "-", ro->tlp ? ro->tlp : "-",
+	    ro->ack ? "yes" : "no", ro->rule ? ro->rule :
+	    "(none: the triage queue)");
+	put_clean(out, ro->why, 0);
+	fputc('\n', out);
+	if (im->arf.format != ARF_NONE) {
+		fprintf(out, "report:    %s, type ",
+		    arf_format_name(im->arf.format));
+		put_clean(out, im->arf.feedback_type[0] ?
+		    im->arf.feedback_type : "-", 0);
+		fputc('\n', out);
+	}
+	for (i = 0; i < im->obs.n; i++) {
+		char *d = obs_defang(im->obs.v[i].value, im->obs.v[i].kind);
+
+		fprintf(out, "%s%s=", i == 0 ? "indicators:" : " ",
+		    obs_kind_name(im->obs.v[i].kind));
+		put_clean(out, d, 0);
+		free(d);
+	}
+	if (im->obs.n > 0)
+		fputc('\n', out);
+	return 0;
+}
+
+int
+view_observable_find(FILE *out, const struct conf *conf, const char *value,
+    enum obs_kind kind, const struct store_obs *list, size_t n, int json)
+{
+	char tag[TAG_MAX], when[32], *d;
+	size_t i;
+
+	if (json) {
+		json_t *o = json_object(), *arr = json_array();
+
+		json_object_set_new(o, "value", js(value));
+		json_object_set_new(o, "kind", js(obs_kind_name(kind)));
+		for (i = 0; i < n; i++) {
+			json_t *x = json_object();
+
+			tag_format(conf->team_tag, list[i].ticket, tag);
+			json_object_set_new(x, "tag", json_string(tag));
+			json_object_set_new(x, "queue", js(list[i].queue));
+			json_object_set_new(x, "status", js(list[i].status));
+			json_object_set_new(x, "kind", js(list[i].kind));
+			json_object_set_new(x, "received",
+			    jtime(list[i].received));
+			json_array_append_new(arr, x);
+		}
+		json_object_set_new(o, "mentions", arr);
+		return dump(out, o);
+	}
+	d = obs_defang(value, kind);
+	fprintf(out, "%s ", obs_kind_name(kind));
+	put_clean(out, d, 0);
+	fprintf(out, ": %zu mention%s\n", n, n == 1 ? "" : "s");
+	free(d);
+	for (i = 0; i < n; i++) {
+		tag_format(conf->team_tag, list[i].ticket, tag);
+		util_time_local(list[i].received, when);
+		fprintf(out, "  %-12s %-14s %-9s %s\n", tag, list[i].queue,
+		    list[i].status, when);
+	}
 	return 0;
 }

@@ -57,6 +57,10 @@ s = s.replace("[route to-phishing]", block.strip() + "\n\n[route to-phishing]", 
 open(p, "w").write(s)
 EOF
 
+# last_notice RCPT: the bytes of the newest notification to RCPT
+last_notice() {
+	mg outbox show "$(mg outbox list --json | jq -r "[.[] | select(.kind == \"notification\" and .recipients[0] == \"$1\")][-1].id")" --raw
+}
 nkind() { mg outbox list --json | jq "[.[] | select(.kind == \"$1\")] | length"; }
 hooks() { ls "$P" | grep -c '\.json$'; }
 wait_hooks() {
@@ -93,8 +97,7 @@ case "$(mg outbox list; mg outbox list --json; mg outbox show "$(mg outbox list 
 esac
 eq "webhook: state sent" "$(mg outbox list --json | jq -r '[.[] | select(.kind == "webhook")][0].state')" sent
 
-nid() { mg outbox list --json | jq -r "[.[] | select(.kind == \"notification\" and .recipients[0] == \"$1\")][0].id"; }
-mg outbox show "$(nid hanako@example.org)" --raw >"$T/h.eml"
+last_notice hanako@example.org >"$T/h.eml"
 R=$(python3 "$top_srcdir/tests/ack_check.py" "$T/h.eml" "$H")
 eq "handler with a key: encrypted" "$(printf '%s' "$R" | jq -r .layout)" encrypted
 eq "handler with a key: signed by the team" "$(printf '%s' "$R" | jq -r .signer)" "$TEAM_FPR"
@@ -104,7 +107,7 @@ case "$(tr -d '\r' <"$T/h.eml")" in
 *TOP-SECRET*) not_ok "handler with a key: text in clear on the wire" ;;
 *) ok "handler with a key: nothing in clear on the wire" ;;
 esac
-mg outbox show "$(nid taro@example.org)" --raw >"$T/t.eml"
+last_notice taro@example.org >"$T/t.eml"
 R=$(python3 "$top_srcdir/tests/ack_check.py" "$T/t.eml" "$H")
 eq "handler without a key: signed" "$(printf '%s' "$R" | jq -r .layout)" signed
 eq "handler without a key: signature verifies" "$(printf '%s' "$R" | jq -r .verified)" true
@@ -152,7 +155,7 @@ eq "encrypted: routed on its decrypted text" "$(jqt CSIRT#3 .route)" shareable
 J=$P/0004.json
 eq "encrypted: no subject in the webhook" "$(jq -r 'has("subject")' "$J")" false
 eq "encrypted: flagged so" "$(jq -r .encrypted "$J")" true
-mg outbox show "$(mg outbox list --json | jq -r '[.[] | select(.kind == "notification" and .recipients[0] == "taro@example.org")][-1].id')" --raw >"$T/t3.eml"
+last_notice taro@example.org >"$T/t3.eml"
 case "$(tr -d '\r' <"$T/t3.eml")" in
 *SECRET-3*|*Shareable\ but*) not_ok "encrypted: leaked to a handler without a key" ;;
 *) ok "encrypted: nothing to a handler without a key" ;;
@@ -182,13 +185,13 @@ msg reporter@example.net "Phishing again" "SECRET-4 report text" \
     "Message-ID: <n5@example.net>" >"$T/n5.eml"
 deliver "$T/n5.eml" --sender reporter2@example.net
 outbox_settle
-mg outbox show "$(mg outbox list --json | jq -r '[.[] | select(.kind == "notification" and .recipients[0] == "taro@example.org")][-1].id')" --raw >"$T/t5.eml"
+last_notice taro@example.org >"$T/t5.eml"
 case "$(tr -d '\r' <"$T/t5.eml")" in
 *"BEGIN PGP MESSAGE"*) not_ok "forged: taro's notice was encrypted to the attacker's key" ;;
 *SECRET-4*) not_ok "forged: report text to taro in clear" ;;
 *) ok "forged: taro still gets a notice without the report" ;;
 esac
-mg outbox show "$(mg outbox list --json | jq -r '[.[] | select(.kind == "notification" and .recipients[0] == "hanako@example.org")][-1].id')" --raw >"$T/h5.eml"
+last_notice hanako@example.org >"$T/h5.eml"
 contains "pinned: hanako's notice still decrypts with her key" \
     "$(python3 "$top_srcdir/tests/ack_check.py" "$T/h5.eml" "$H" | jq -r .text)" "SECRET-4"
 
@@ -198,7 +201,7 @@ msg reporter@example.net "Phishing thrice" "SECRET-5 report text" \
     "Message-ID: <n6@example.net>" >"$T/n6.eml"
 deliver "$T/n6.eml" --sender reporter3@example.net
 outbox_settle
-mg outbox show "$(mg outbox list --json | jq -r '[.[] | select(.kind == "notification" and .recipients[0] == "hanako@example.org")][-1].id')" --raw >"$T/h6.eml"
+last_notice hanako@example.org >"$T/h6.eml"
 case "$(tr -d '\r' <"$T/h6.eml")" in
 *SECRET-5*) not_ok "missing key: report text sent" ;;
 *"without"*|*"not in this mail"*) ok "missing key: a notice without the report" ;;

@@ -36,12 +36,13 @@ int	notify_plan(struct store *st, const struct conf *conf,
 	    int64_t *webhook_r, struct mg_err *err);
 
 /*
- * notify_hook_body - the JSON a webhook posts for ticket, from what the
- * store holds now: planned with the ticket, made again before each try,
- * so a TLP raised in between keeps the subject out.  Malloc'ed.
+ * notify_hook_body - the JSON webhook row o posts, made from what the
+ * store holds now: it is made when planned and again before each try, so
+ * a TLP raised in between keeps the subject out.  Malloc'ed.
  */
 int	notify_hook_body(const struct conf *conf, struct store *st,
-	    int64_t ticket, char **json_r, size_t *len_r, struct mg_err *err);
+	    const struct store_outbox *o, char **json_r, size_t *len_r,
+	    struct mg_err *err);
 
 /* notify_compose - the mail of planned row o (kind "notification") */
 int	notify_compose(const struct conf *conf, struct store *st,

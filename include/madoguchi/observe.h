@@ -53,6 +53,9 @@ struct obs_list {
  * "md5", "sha1", "sha256" */
 const char *obs_kind_name(enum obs_kind kind);
 
+/* obs_kind_parse - the kind obs_kind_name calls name: 0, or -1 if none */
+int	obs_kind_parse(const char *name, enum obs_kind *kind_r);
+
 /*
  * obs_extract - append every indicator found in text[0..len) (UTF-8, any
  * size, hostile input included) to l, skipping ones already in l.  Never

@@ -255,6 +255,25 @@ int	store_ticket_audit(struct store *st, int64_t ticket,
 	    struct store_audit **list_r, size_t *n_r, struct mg_err *err);
 void	store_audit_free(struct store_audit *list, size_t n);
 
+/*
+ * store_outbox_record - one transaction: the bytes of planned mail o
+ * (now "queued", from the null sender: it is automatic mail) and the copy
+ * of it kept in o's ticket.  sent->body is what the ticket shows, which
+ * may be less than the mail carries.
+ */
+struct store_sent {
+	const char	*kind;		/* "ack", "notification" */
+	const char	*message_id;
+	const char	*from_addr, *from_name;
+	const char	*subject, *body;
+	const char	*signer;	/* fingerprint of the signing key */
+	time_t		 date;
+	int		 encrypted;
+};
+int	store_outbox_record(struct store *st, const struct store_outbox *o,
+	    const struct store_sent *sent, const void *raw, size_t len,
+	    struct mg_err *err);
+
 /* store_message_get - the stored message of a spool id: 1, 0, -1 */
 int	store_message_get(struct store *st, const char *spool_id,
 	    struct store_msgrow *row, struct mg_err *err);

@@ -68,6 +68,10 @@ void	util_time_local(time_t t, char out[32]);
 /* util_addr_norm - lower-cased bare address from "<A@B>" or "A@B"; caller frees; NULL if empty */
 char	*util_addr_norm(const char *addr);
 
+/* util_fullwidth - the full-width form U+FF01..U+FF5E at p[i] (of len
+ * bytes) as its ASCII twin, or -1 */
+int	util_fullwidth(const unsigned char *p, size_t len, size_t i);
+
 /*
  * util_fold_width - a copy of UTF-8 s[0..len) with full-width ASCII forms
  * (U+FF01..U+FF5E: "ＤＤｏＳ", "１９２．０") and the ideographic space made

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "madoguchi/err.h"
+#include "madoguchi/observe.h"
 
 struct conf;
 struct spool_meta;
@@ -36,5 +37,16 @@ int	view_outbox_list(FILE *out, const struct conf *conf,
 /* view_outbox_show - one mail; its exact bytes are for --raw (cmd) */
 int	view_outbox_show(FILE *out, const struct conf *conf,
 	    const struct store_outbox *o, int json);
+
+struct intake_msg;
+struct store_obs;
+
+/* view_route_explain - how a message was classified ("route --explain") */
+int	view_route_explain(FILE *out, const struct intake_msg *im, int json);
+
+/* view_observable_find - the mentions of value ("observable find") */
+int	view_observable_find(FILE *out, const struct conf *conf,
+	    const char *value, enum obs_kind kind, const struct store_obs *list,
+	    size_t n, int json);
 
 #endif
