@@ -129,11 +129,10 @@ new_ticket(struct store *st, const struct intake_msg *im, time_t now,
     int64_t *ticket_r, struct mg_err *err)
 {
 	const struct route_out *ro = &im->route;
+	struct store_class c = { ro->queue, ro->type, ro->priority, ro->tlp,
+		ro->rule };
 
-	if (store_ticket_new(st, im->msg->subject, now, ticket_r, err) != 0)
-		return -1;
-	return store_ticket_classify(st, *ticket_r, ro->queue, ro->type,
-	    ro->priority, ro->tlp, ro->rule, err);
+	return store_ticket_new(st, im->msg->subject, &c, now, ticket_r, err);
 }
 
 /*

@@ -388,16 +388,25 @@ store_is_correspondent(struct store *st, int64_t ticket, const char *addr,
 }
 
 int
-store_ticket_new(struct store *st, const char *subject, time_t now,
-    int64_t *ticket_r, struct mg_err *err)
+store_ticket_new(struct store *st, const char *subject,
+    const struct store_class *c, time_t now, int64_t *ticket_r,
+    struct mg_err *err)
 {
 	sqlite3_stmt *s;
 
-	if (prep(st, "INSERT INTO ticket(subject, created, updated) "
-	    "VALUES (?1, ?2, ?2)", &s, err) != 0)
+	if (prep(st, "INSERT INTO ticket(subject, created, updated, queue, "
+	    "type, priority, tlp, route) VALUES (?1, ?2, ?2, "
+	    "coalesce(?3, 'triage'), ?4, ?5, ?6, ?7)", &s, err) != 0)
 		return -1;
 	bind_text(s, 1, subject);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	if (c != NULL) {
+		bind_text(s, 3, c->queue);
+		bind_text(s, 4, c->type);
+		bind_text(s, 5, c->priority);
+		bind_text(s, 6, c->tlp);
+		bind_text(s, 7, c->route);
+	}
 	if (step_done(st, s, err) != 0)
 		return -1;
 	*ticket_r = sqlite3_last_insert_rowid(st->db);
@@ -1131,25 +1140,6 @@ store_outbox_claim(struct store *st, int64_t id, time_t now,
 }
 
 /* --- routing, observables, audit ----------------------------------------- */
-
-int
-store_ticket_classify(struct store *st, int64_t ticket, const char *queue,
-    const char *type, const char *priority, const char *tlp,
-    const char *route, struct mg_err *err)
-{
-	sqlite3_stmt *s;
-
-	if (prep(st, "UPDATE ticket SET queue = ?2, type = ?3, priority = ?4, "
-	    "tlp = ?5, route = ?6 WHERE id = ?1", &s, err) != 0)
-		return -1;
-	sqlite3_bind_int64(s, 1, ticket);
-	bind_text(s, 2, queue);
-	bind_text(s, 3, type);
-	bind_text(s, 4, priority);
-	bind_text(s, 5, tlp);
-	bind_text(s, 6, route);
-	return step_done(st, s, err);
-}
 
 int
 store_add_observable(struct store *st, int64_t ticket, int64_t message,

@@ -106,7 +106,8 @@ new_ticket(struct store *st, const char *subject, time_t now)
 	struct mg_err err;
 	int64_t id = 0;
 
-	assert_int_equal(store_ticket_new(st, subject, now, &id, &err), 0);
+	assert_int_equal(store_ticket_new(st, subject, NULL, now, &id, &err),
+	    0);
 	return id;
 }
 
@@ -746,13 +747,15 @@ test_classify_observables_audit(void **state)
 	int64_t t1, t2, m1, m2;
 	int changed;
 
+	static const struct store_class phish = { "phishing",
+		"fraud/phishing", NULL, "TLP:GREEN", "phishing-words" };
+
 	assert_int_equal(store_begin(f->st, &err), 0);
-	t1 = new_ticket(f->st, "one", 100);
+	assert_int_equal(store_ticket_new(f->st, "one", &phish, 100, &t1,
+	    &err), 0);
 	t2 = new_ticket(f->st, "two", 200);
 	m1 = add_msg(f->st, t1, "s1", "m1@x", 100);
 	m2 = add_msg(f->st, t2, "s2", "m2@x", 200);
-	assert_int_equal(store_ticket_classify(f->st, t1, "phishing",
-	    "fraud/phishing", NULL, "TLP:GREEN", "phishing-words", &err), 0);
 	assert_int_equal(store_add_observable(f->st, t1, m1, "ipv4",
 	    "192.0.2.1", &err), 0);
 	assert_int_equal(store_add_observable(f->st, t1, m1, "domain",

@@ -53,8 +53,17 @@ int	store_ticket_exists(struct store *st, int64_t ticket,
 int	store_is_correspondent(struct store *st, int64_t ticket,
 	    const char *addr, struct mg_err *err);
 
-int	store_ticket_new(struct store *st, const char *subject, time_t now,
-	    int64_t *ticket_r, struct mg_err *err);
+/* how routing placed a new ticket (strings may be NULL) */
+struct store_class {
+	const char	*queue;		/* NULL: triage */
+	const char	*type, *priority, *tlp;
+	const char	*route;		/* the rule that placed it */
+};
+
+/* store_ticket_new - a new ticket; c NULL: in triage, unclassified */
+int	store_ticket_new(struct store *st, const char *subject,
+	    const struct store_class *c, time_t now, int64_t *ticket_r,
+	    struct mg_err *err);
 int	store_ticket_touch(struct store *st, int64_t ticket, time_t now,
 	    struct mg_err *err);
 int	store_add_correspondent(struct store *st, int64_t ticket,
@@ -207,11 +216,6 @@ int	store_outbox_by_msgid(struct store *st, const char *message_id,
 	    int64_t *id_r, int64_t *ticket_r, struct mg_err *err);
 
 /* --- routing, observables, audit ---------------------------------------- */
-
-/* store_ticket_classify - the routing of a new ticket (strings may be NULL) */
-int	store_ticket_classify(struct store *st, int64_t ticket,
-	    const char *queue, const char *type, const char *priority,
-	    const char *tlp, const char *route, struct mg_err *err);
 
 int	store_add_observable(struct store *st, int64_t ticket, int64_t message,
 	    const char *kind, const char *value, struct mg_err *err);
