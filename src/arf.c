@@ -686,12 +686,14 @@ int
 arf_parse(const char *raw, size_t len, struct arf_report *r)
 {
 	struct mhdr *m;
-	const char *p = raw, *end = raw + len, *body;
+	const char *p, *end, *body;
 	char rt[64];
 
 	memset(r, 0, sizeof(*r));
 	if (raw == NULL)
 		return 0;
+	p = raw;
+	end = raw + len;
 	/* an mbox separator before the header */
 	if (len >= 5 && memcmp(p, "From ", 5) == 0)
 		p = next_line(eol(p, end), end);
